@@ -1,0 +1,1 @@
+"""Consultation appointments (Beratung nach Termin)."""

@@ -1,0 +1,35 @@
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sozialamt import demo
+
+
+class Command(BaseCommand):
+    help = "Loads the demo office (Münster) and demo accounts; safe to run again."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even with DEBUG off (the demo accounts have published passwords).",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options) -> None:
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("The demo accounts have published passwords; use --allow-production to load them.")
+        with transaction.atomic():
+            location = demo.seed_office()
+            accounts = demo.seed_users()
+            for app in ("booking", "kundenzentrum"):
+                try:
+                    app_demo = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError:
+                    continue
+                app_demo.seed(location)
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {location.name}, {location.street}."))
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/intern/anmelden/):")
+        for username, password, role in accounts:
+            self.stdout.write(f"  {role:<16} user: {username:<16} password: {password}")

@@ -1,0 +1,115 @@
+"""Reads of the office model used by both apps."""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from .hours import OfficeCalendar, SpecialDay, WeeklyInterval
+from .models import WEEKDAYS, Closure, Location, OpeningHours
+
+
+@lru_cache(maxsize=64)
+def _holidays_of_year(subdivision: str, year: int) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("DE", subdiv=subdivision, years=year, language="de"))
+
+
+def public_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """The configured state's public holidays from start to end inclusive, with German names."""
+    found: dict[dt.date, str] = {}
+    for year in range(start.year, end.year + 1):
+        found.update(_holidays_of_year(settings.HOLIDAY_SUBDIVISION, year))
+    return {day: name for day, name in sorted(found.items()) if start <= day <= end}
+
+
+def office_calendars(locations: list[Location], start: dt.date, end: dt.date) -> dict[int, OfficeCalendar]:
+    """An OfficeCalendar per location, valid for days from start to end. Two queries."""
+    ids = [loc.pk for loc in locations]
+    weekly: dict[int, list[WeeklyInterval]] = {pk: [] for pk in ids}
+    for row in OpeningHours.objects.filter(location__in=ids, valid_from__lte=end):
+        weekly[row.location_id].append(WeeklyInterval(row.weekday, row.opens, row.closes, row.valid_from))
+    closures = list(
+        Closure.objects.filter(Q(location__in=ids) | Q(location__isnull=True))
+        .filter(start__lte=end)
+        .filter(Q(end__gte=start) | Q(end__isnull=True, start__gte=start))
+    )
+    holiday_map = public_holidays(start, end)
+    return {
+        pk: OfficeCalendar(
+            weekly=weekly[pk],
+            special_days=[_special_day(c) for c in closures if c.location_id in (None, pk)],
+            holidays=holiday_map,
+            tz=timezone.get_default_timezone(),
+        )
+        for pk in ids
+    }
+
+
+def office_calendar(location: Location, start: dt.date, end: dt.date) -> OfficeCalendar:
+    """The OfficeCalendar of one location for days from start to end. Two queries."""
+    return office_calendars([location], start, end)[location.pk]
+
+
+def _special_day(closure: Closure) -> SpecialDay:
+    return SpecialDay(closure.start, closure.last_day, closure.reason, closure.opens, closure.closes)
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    """Whether a location is open now, until when, or when it opens next."""
+
+    location: Location
+    is_open: bool
+    until: dt.datetime | None
+    next_opening: dt.datetime | None
+    today_reason: str
+
+
+def open_status(locations: list[Location], now: dt.datetime | None = None) -> list[OpenStatus]:
+    """Open-now status per location. Two queries for all locations together."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    # Closures are loaded for a generous window; next_opening beyond it may miss a closure,
+    # so the window covers the longest plausible gap (Christmas to Epiphany and more).
+    calendars = office_calendars(locations, today, today + dt.timedelta(days=60))
+    statuses = []
+    for loc in locations:
+        cal = calendars[loc.pk]
+        interval = cal.interval_at(now)
+        statuses.append(
+            OpenStatus(
+                location=loc,
+                is_open=interval is not None,
+                until=interval[1] if interval else None,
+                next_opening=None if interval else cal.next_opening(now),
+                today_reason=cal.day(today).reason,
+            )
+        )
+    return statuses
+
+
+@dataclass(frozen=True)
+class WeekSchedule:
+    """The regular weekly hours from one date on: (weekday name, [(opens, closes), ...]) rows."""
+
+    valid_from: dt.date
+    rows: list[tuple[str, list[tuple[dt.time, dt.time]]]]
+
+
+def week_schedules(location: Location, today: dt.date) -> list[WeekSchedule]:
+    """The weekly hours in force today, then any already entered for later. One query."""
+    sets: dict[dt.date, list[OpeningHours]] = {}
+    for row in location.opening_hours.order_by("valid_from", "weekday", "opens"):
+        sets.setdefault(row.valid_from, []).append(row)
+    current = max((d for d in sets if d <= today), default=None)
+    schedules = []
+    for valid_from, hours in sets.items():
+        if valid_from < today and valid_from != current:
+            continue
+        rows = [(WEEKDAYS[wd][1], [(h.opens, h.closes) for h in hours if h.weekday == wd]) for wd in range(7)]
+        schedules.append(WeekSchedule(valid_from, rows))
+    return schedules

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("oeffnungszeiten/", views.opening_hours, name="opening-hours"),
+    path("anliegen/", views.services, name="services"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("intern/", views.staff_home, name="staff-home"),
+    path("intern/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,128 @@
+"""Public pages of the office: start, opening hours, services; staff start; health check."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import roles
+from .models import Closure, Location, Service
+from .selectors import open_status, public_holidays, week_schedules
+
+UPCOMING_DAYS = 365
+
+
+def _active_locations():
+    return Location.objects.filter(active=True)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    locations = list(_active_locations())
+    services = list(Service.objects.active())
+    return render(
+        request,
+        "sozialamt/home.html",
+        {
+            "statuses": open_status(locations),
+            "has_appointment_services": any(s.offers_appointment for s in services),
+            "has_walk_in_services": any(s.offers_walk_in for s in services),
+            "has_services": bool(services),
+        },
+    )
+
+
+@require_GET
+def opening_hours(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    until = today + dt.timedelta(days=UPCOMING_DAYS)
+    locations = list(_active_locations())
+    closures = list(
+        Closure.objects.filter(Q(end__gte=today) | Q(end__isnull=True, start__gte=today))
+        .filter(start__lte=until)
+        .select_related("location")
+    )
+    return render(
+        request,
+        "sozialamt/opening_hours.html",
+        {
+            "locations": [(loc, week_schedules(loc, today)) for loc in locations],
+            "closures": closures,
+            "holidays": public_holidays(today, until).items(),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def services(request: HttpRequest) -> HttpResponse:
+    active_locations = Prefetch("locations", queryset=_active_locations())
+    return render(
+        request,
+        "sozialamt/services.html",
+        {"services": Service.objects.active().prefetch_related(active_locations)},
+    )
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "sozialamt/privacy.html")
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "sozialamt/accessibility.html")
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "sozialamt/staff_home.html",
+        {
+            "is_clerk": roles.has_role(user, roles.CLERK),
+            "is_info_desk": roles.has_role(user, roles.INFO_DESK),
+            "is_team_lead": roles.has_role(user, roles.TEAM_LEAD),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _check_database()}
+    if _redis_configured():
+        checks["redis"] = _check_redis()
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:  # any driver error means "down" here
+        return "error"
+
+
+def _redis_configured() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def _check_redis() -> str:
+    try:
+        cache.set("healthz", "1", 5)
+        return "ok" if cache.get("healthz") == "1" else "error"
+    except Exception:  # the cache backend raises redis' own connection errors
+        return "error"

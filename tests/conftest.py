@@ -1,0 +1,110 @@
+"""Fixtures for every test: fixed users, Münster's office, and a real Chromium via Playwright."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from sozialamt import roles
+from tests.factories import LocationFactory, ServiceFactory, UserFactory
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (rate limits, display feeds live there)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def clerk(db):
+    return UserFactory(username="clerk", roles=[roles.CLERK])
+
+
+@pytest.fixture
+def info_desk(db):
+    return UserFactory(username="infodesk", roles=[roles.INFO_DESK])
+
+
+@pytest.fixture
+def team_lead(db):
+    return UserFactory(username="teamlead", roles=[roles.TEAM_LEAD])
+
+
+@pytest.fixture
+def location(db):
+    """Münster's Kundenzentrum with the seed's weekly hours (Mon–Wed 8–15:30, Thu 8–18, Fri 8–12)."""
+    return LocationFactory(name="Kundenzentrum im Stadthaus III", slug="stadthaus-3", seed_hours=True)
+
+
+@pytest.fixture
+def appointment_service(location):
+    service = ServiceFactory(name="Grundsicherung", slug="grundsicherung", duration_minutes=45)
+    location.services.add(service)
+    return service
+
+
+@pytest.fixture
+def walk_in_service(location):
+    service = ServiceFactory(name="Unterlagen abgeben", slug="unterlagen-abgeben", walk_in=True)
+    location.services.add(service)
+    return service
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run (Playwright's own download fails here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh German browser page; `page.goto("/path")` is relative to the live server."""
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """A browser page with JavaScript switched off: every flow must still work."""
+    context = browser.new_context(
+        locale="de-DE", timezone_id="Europe/Berlin", base_url=live_server.url, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login(page, user, password: str = "secret-password") -> None:
+    """Signs a user in through the login form."""
+    page.goto("/intern/anmelden/")
+    page.get_by_label("Benutzername").fill(user.username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()

@@ -1,0 +1,34 @@
+"""Assertions shared by every app's tests: accessibility (axe) and query counts."""
+
+from collections.abc import Callable
+
+from axe_playwright_python.sync_playwright import Axe
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+_axe = Axe()
+
+
+def assert_accessible(page, context: str | None = None) -> None:
+    """Runs axe-core on the page as it is now and fails on any violation, listing them."""
+    results = _axe.run(page, context=context)
+    assert results.violations_count == 0, f"axe found violations on {page.url}:\n{results.generate_report()}"
+
+
+def count_queries(action: Callable[[], object]) -> int:
+    """How many SQL queries `action` runs."""
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+def assert_queries_do_not_grow(action: Callable[[], object], grow: Callable[[], object], *, limit: int | None = None) -> int:
+    """Runs `action`, then `grow` (which adds data), then `action` again: both must cost the same
+    number of queries (and at most `limit`). Returns that number."""
+    before = count_queries(action)
+    grow()
+    after = count_queries(action)
+    assert after == before, f"queries grew with the data: {before} before, {after} after"
+    if limit is not None:
+        assert after <= limit, f"{after} queries, more than the limit of {limit}"
+    return after
