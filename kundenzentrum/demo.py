@@ -16,6 +16,8 @@ def seed(location: Location) -> None:
     """Four desks in the customer centre; idempotent."""
     services = {s.ticket_letter: s for s in location.services.exclude(ticket_letter="")}
     for name, letters in DESKS:
-        desk, created = Desk.objects.get_or_create(location=location, name=name, defaults={"room": "Erdgeschoss"})
+        desk, created = Desk.objects.get_or_create(
+            location=location, name=name, defaults={"room": "Erdgeschoss"}
+        )
         if created:
             desk.services.set([services[letter] for letter in letters if letter in services])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -92,7 +93,7 @@ def weekly_for(day: dt.date, weekly: Iterable[WeeklyInterval]) -> list[WeeklyInt
 def overlapping(intervals: Iterable[tuple[dt.time, dt.time]]) -> list[tuple]:
     """Pairs of intervals that overlap (touching ends do not overlap)."""
     ordered = sorted(intervals)
-    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b[0] < a[1]]
+    return [(a, b) for a, b in pairwise(ordered) if b[0] < a[1]]
 
 
 @dataclass

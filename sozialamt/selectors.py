@@ -67,6 +67,7 @@ class OpenStatus:
     until: dt.datetime | None
     next_opening: dt.datetime | None
     today_reason: str
+    has_hours: bool
 
 
 def open_status(locations: list[Location], now: dt.datetime | None = None) -> list[OpenStatus]:
@@ -87,6 +88,7 @@ def open_status(locations: list[Location], now: dt.datetime | None = None) -> li
                 until=interval[1] if interval else None,
                 next_opening=None if interval else cal.next_opening(now),
                 today_reason=cal.day(today).reason,
+                has_hours=bool(cal.weekly),
             )
         )
     return statuses
@@ -101,9 +103,12 @@ class WeekSchedule:
 
 
 def week_schedules(location: Location, today: dt.date) -> list[WeekSchedule]:
-    """The weekly hours in force today, then any already entered for later. One query."""
+    """The weekly hours in force today, then any already entered for later.
+
+    No query when the location's opening_hours are prefetched, one otherwise."""
     sets: dict[dt.date, list[OpeningHours]] = {}
-    for row in location.opening_hours.order_by("valid_from", "weekday", "opens"):
+    rows = sorted(location.opening_hours.all(), key=lambda h: (h.valid_from, h.weekday, h.opens))
+    for row in rows:
         sets.setdefault(row.valid_from, []).append(row)
     current = max((d for d in sets if d <= today), default=None)
     schedules = []

@@ -187,6 +187,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Preloading HSTS binds the whole domain for years; that is the operator's decision, not ours.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # E-mail: EMAIL_URL such as smtp+tls://user:password@mail.example.org:587
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

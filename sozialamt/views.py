@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def opening_hours(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     until = today + dt.timedelta(days=UPCOMING_DAYS)
-    locations = list(_active_locations())
+    locations = list(_active_locations().prefetch_related("opening_hours"))
     closures = list(
         Closure.objects.filter(Q(end__gte=today) | Q(end__isnull=True, start__gte=today))
         .filter(start__lte=until)

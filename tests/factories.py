@@ -15,6 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name", locale="de_DE")
@@ -51,6 +52,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Location
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Standort {n}")
     slug = factory.Sequence(lambda n: f"standort-{n}")

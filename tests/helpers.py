@@ -22,7 +22,9 @@ def count_queries(action: Callable[[], object]) -> int:
     return len(captured.captured_queries)
 
 
-def assert_queries_do_not_grow(action: Callable[[], object], grow: Callable[[], object], *, limit: int | None = None) -> int:
+def assert_queries_do_not_grow(
+    action: Callable[[], object], grow: Callable[[], object], *, limit: int | None = None
+) -> int:
     """Runs `action`, then `grow` (which adds data), then `action` again: both must cost the same
     number of queries (and at most `limit`). Returns that number."""
     before = count_queries(action)

@@ -160,8 +160,10 @@ def test_next_opening_is_none_when_nothing_ever_opens():
 )
 def test_special_hours_across_the_clock_change_have_their_real_length(day, hours):
     sunday = dt.date.fromisoformat(day)
-    calendar = OfficeCalendar(weekly=SEED, special_days=[SpecialDay(sunday, sunday, "Nachtaktion", dt.time(1), dt.time(4))])
-    (start, end), = calendar.day(sunday).intervals
+    calendar = OfficeCalendar(
+        weekly=SEED, special_days=[SpecialDay(sunday, sunday, "Nachtaktion", dt.time(1), dt.time(4))]
+    )
+    ((start, end),) = calendar.day(sunday).intervals
     assert end - start == dt.timedelta(hours=hours)
 
 

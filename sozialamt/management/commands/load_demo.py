@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, allow_production: bool = False, **options) -> None:
         if not settings.DEBUG and not allow_production:
-            raise CommandError("The demo accounts have published passwords; use --allow-production to load them.")
+            raise CommandError(
+                "The demo accounts have published passwords; use --allow-production to load them."
+            )
         with transaction.atomic():
             location = demo.seed_office()
             accounts = demo.seed_users()
