@@ -1,1 +1,197 @@
-"""Consultation appointments (Beratung nach Termin)."""
+"""Consultation appointments (Beratung nach Termin): counsellors, their hours, appointments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from sozialamt.models import WEEKDAYS, Location, Service
+
+
+class Counsellor(models.Model):
+    """A member of staff who gives consultations for some services at one location."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzerkonto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counsellor",
+    )
+    name = models.CharField(_("Name"), max_length=120)
+    team = models.CharField(_("Team"), max_length=120, blank=True, help_text=_("Steht im Erinnerungsbrief."))
+    room = models.CharField(_("Raum"), max_length=60, blank=True)
+    location = models.ForeignKey(
+        Location, verbose_name=_("Standort"), on_delete=models.PROTECT, related_name="counsellors"
+    )
+    services = models.ManyToManyField(Service, verbose_name=_("Berät zu"), related_name="counsellors")
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Beraterin oder Berater")
+        verbose_name_plural = _("Beraterinnen und Berater")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingHours(models.Model):
+    """When a counsellor gives consultations on a weekday (within the opening hours)."""
+
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=WEEKDAYS)
+    starts = models.TimeField(_("von"))
+    ends = models.TimeField(_("bis"))
+
+    class Meta:
+        ordering = ["counsellor", "weekday", "starts"]
+        verbose_name = _("Beratungszeit")
+        verbose_name_plural = _("Beratungszeiten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts__lt=F("ends")),
+                name="working_hours_starts_before_ends",
+                violation_error_message=_("Der Beginn muss vor dem Ende liegen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class Absence(models.Model):
+    """A counsellor is away (holiday, illness, training) from start to end."""
+
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="absences")
+    start = models.DateTimeField(_("von"))
+    end = models.DateTimeField(_("bis"))
+    reason = models.CharField(_("Grund (intern)"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("Abwesenheit")
+        verbose_name_plural = _("Abwesenheiten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")),
+                name="absence_start_before_end",
+                violation_error_message=_("Der Beginn muss vor dem Ende liegen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor}: {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+
+class Appointment(models.Model):
+    """A booked consultation. Personal fields are emptied after the retention period."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("gebucht")
+        CHECKED_IN = "checked_in", _("angemeldet vor Ort")
+        DONE = "done", _("erledigt")
+        NO_SHOW = "no_show", _("nicht erschienen")
+        CANCELLED = "cancelled", _("abgesagt")
+
+    # Allowed status moves; every move writes an AppointmentHistory row.
+    TRANSITIONS = {
+        Status.BOOKED: {Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW},
+        Status.CHECKED_IN: {Status.DONE, Status.NO_SHOW},
+        Status.DONE: set(),
+        Status.NO_SHOW: set(),
+        Status.CANCELLED: set(),
+    }
+
+    class Reminder(models.TextChoices):
+        EMAIL = "email", _("per E-Mail")
+        LETTER = "letter", _("per Brief")
+        BOTH = "both", _("per E-Mail und Brief")
+        NONE = "none", _("keine Erinnerung")
+
+    code = models.CharField(_("Buchungsnummer"), max_length=12, unique=True)
+    # sha256 of the management token; the token itself is never stored.
+    token_hash = models.CharField(max_length=64, unique=True)
+    service = models.ForeignKey(
+        Service, verbose_name=_("Anliegen"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    location = models.ForeignKey(
+        Location, verbose_name=_("Standort"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    counsellor = models.ForeignKey(
+        Counsellor, verbose_name=_("Beratung durch"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateTimeField(_("Beginn"), db_index=True)
+    end = models.DateTimeField(_("Ende"))
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status, default=Status.BOOKED, db_index=True
+    )
+    created_at = models.DateTimeField(_("gebucht am"), auto_now_add=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebucht von (Mitarbeitende)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # Personal data: only what the office needs; emptied by the retention job.
+    name = models.CharField(_("Name"), max_length=120, blank=True)
+    email = models.EmailField(_("E-Mail"), max_length=254, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    address_extra = models.CharField(_("Adresszusatz"), max_length=60, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=60, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    city = models.CharField(_("Ort"), max_length=60, blank=True)
+    reminder = models.CharField(_("Erinnerung"), max_length=8, choices=Reminder, default=Reminder.NONE)
+    language = models.CharField(_("Sprache"), max_length=8, default="de")
+    interpreter_language = models.CharField(_("Dolmetschen für"), max_length=60, blank=True)
+    step_free = models.BooleanField(_("stufenloser Zugang nötig"), default=False)
+    accompanied = models.BooleanField(_("kommt mit Begleitperson"), default=False)
+    case_reference = models.CharField(_("Aktenzeichen"), max_length=40, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="appointment_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.start:%Y-%m-%d %H:%M}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def wants_email(self) -> bool:
+        return self.reminder in (self.Reminder.EMAIL, self.Reminder.BOTH) and bool(self.email)
+
+    @property
+    def wants_letter(self) -> bool:
+        return self.reminder in (self.Reminder.LETTER, self.Reminder.BOTH) and bool(self.street)
+
+
+class AppointmentHistory(models.Model):
+    """One status change of an appointment: who, when, from, to, why."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
+    old_status = models.CharField(max_length=12, blank=True)
+    new_status = models.CharField(max_length=12)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("Statusänderung")
+        verbose_name_plural = _("Statusänderungen")
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '–'} → {self.new_status}"
