@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from booking.models import Appointment, Counsellor, WorkingHours
 from kundenzentrum.models import Desk
 from sozialamt.demo import SEED_HOURS
 from sozialamt.models import Closure, Location, OpeningHours, Service
@@ -104,3 +105,74 @@ class DeskFactory(factory.django.DjangoModelFactory):
 
     location = factory.SubFactory(LocationFactory)
     name = factory.Sequence(lambda n: f"Platz {n + 1}")
+
+
+class CounsellorFactory(factory.django.DjangoModelFactory):
+    """A counsellor at a location; with seed_hours=True they work the location's full seed hours."""
+
+    class Meta:
+        model = Counsellor
+        skip_postgeneration_save = True
+
+    name = factory.Faker("name", locale="de_DE")
+    team = "Team Grundsicherung"
+    room = "Raum 1.12"
+    location = factory.SubFactory(LocationFactory)
+
+    @factory.post_generation
+    def services(self, create: bool, extracted: list | None, **kwargs) -> None:
+        if extracted:
+            self.services.set(extracted)
+
+    class Params:
+        seed_hours = factory.Trait(
+            hours=factory.RelatedFactoryList(
+                "tests.factories.WorkingHoursFactory",
+                factory_related_name="counsellor",
+                size=len(SEED_HOURS),
+                weekday=factory.Iterator([h[0] for h in SEED_HOURS]),
+                starts=factory.Iterator([dt.time.fromisoformat(h[1]) for h in SEED_HOURS]),
+                ends=factory.Iterator([dt.time.fromisoformat(h[2]) for h in SEED_HOURS]),
+            )
+        )
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingHours
+
+    counsellor = factory.SubFactory(CounsellorFactory)
+    weekday = 0
+    starts = dt.time(8)
+    ends = dt.time(15, 30)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A booked appointment with a letter reminder; traits for every status and channel."""
+
+    class Meta:
+        model = Appointment
+
+    code = factory.Sequence(lambda n: f"T{n:07d}")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    counsellor = factory.SubFactory(CounsellorFactory)
+    location = factory.SelfAttribute("counsellor.location")
+    service = factory.SubFactory(ServiceFactory)
+    start = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)  # Thursday 10:00 in Münster
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=o.service.duration_minutes))
+    name = factory.Faker("name", locale="de_DE")
+    street = "Hammer Straße 12"
+    postcode = "48153"
+    city = "Münster"
+    reminder = Appointment.Reminder.LETTER
+
+    class Params:
+        by_email = factory.Trait(
+            reminder=Appointment.Reminder.EMAIL, email="buerger@example.org", street="", postcode="", city=""
+        )
+        by_both = factory.Trait(reminder=Appointment.Reminder.BOTH, email="buerger@example.org")
+        no_channel = factory.Trait(reminder=Appointment.Reminder.NONE, street="", postcode="", city="")
+        checked_in = factory.Trait(status=Appointment.Status.CHECKED_IN)
+        done = factory.Trait(status=Appointment.Status.DONE)
+        no_show = factory.Trait(status=Appointment.Status.NO_SHOW)
+        cancelled = factory.Trait(status=Appointment.Status.CANCELLED)
