@@ -1,6 +1,11 @@
 """Walk-in service: desks, tickets and the queue."""
 
+import secrets
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sozialamt.models import Location, Service
@@ -29,3 +34,217 @@ class Desk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.location})"
+
+
+def _public_id() -> str:
+    # 10 characters of an unambiguous alphabet (~50 bits): a ticket carries no personal data,
+    # the id only keeps people from watching other tickets by counting up.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class DeskSession(models.Model):
+    """A clerk signed in to a desk for a day; the desk counts as staffed while it is open."""
+
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("Schalter"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Mitarbeitende"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("Tag"))
+    started_at = models.DateTimeField(_("angemeldet um"), default=timezone.now)
+    ended_at = models.DateTimeField(_("abgemeldet um"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("Anmeldung am Schalter")
+        verbose_name_plural = _("Anmeldungen am Schalter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk"], condition=Q(ended_at__isnull=True), name="desk_session_one_per_desk"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(ended_at__isnull=True), name="desk_session_one_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk} {self.day:%d.%m.%Y}"
+
+
+class KioskDevice(models.Model):
+    """A touch screen at the entrance, unlocked by a staff member; only the token's hash is stored."""
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("Standort"), on_delete=models.CASCADE, related_name="kiosks"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=60)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("freigeschaltet am"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["location", "name"]
+        verbose_name = _("Kiosk-Gerät")
+        verbose_name_plural = _("Kiosk-Geräte")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})"
+
+
+class TicketCounter(models.Model):
+    """The last number issued per location, day and letter; incremented under a row lock."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    letter = models.CharField(max_length=1)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "day", "letter"], name="ticket_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} {self.day}: {self.last_number}"
+
+
+class Ticket(models.Model):
+    """A numbered place in the walk-in queue (Wartenummer); carries no personal data."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("wartet")
+        CALLED = "called", _("aufgerufen")
+        IN_SERVICE = "in_service", _("in Bearbeitung")
+        PARKED = "parked", _("zurückgestellt")
+        SERVED = "served", _("erledigt")
+        NO_SHOW = "no_show", _("nicht erschienen")
+        NOT_SERVED = "not_served", _("nicht mehr bedient")
+
+    # Allowed status moves; every move writes a TicketHistory row. called → called is a recall,
+    # called/in_service → waiting a transfer (back in the queue at its original place);
+    # not_served is also where the day close puts whatever is still open.
+    TRANSITIONS = {
+        Status.WAITING: {Status.CALLED, Status.NOT_SERVED},
+        Status.CALLED: {
+            Status.CALLED,
+            Status.IN_SERVICE,
+            Status.NO_SHOW,
+            Status.WAITING,
+            Status.PARKED,
+            Status.NOT_SERVED,
+        },
+        Status.IN_SERVICE: {Status.SERVED, Status.WAITING, Status.PARKED, Status.NOT_SERVED},
+        Status.PARKED: {Status.IN_SERVICE, Status.NOT_SERVED},
+        Status.SERVED: set(),
+        Status.NO_SHOW: set(),
+        Status.NOT_SERVED: set(),
+    }
+    ACTIVE = (Status.CALLED, Status.IN_SERVICE)
+    OPEN = (Status.WAITING, Status.CALLED, Status.IN_SERVICE, Status.PARKED)
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("Standort"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("Anliegen"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("Tag"))
+    letter = models.CharField(_("Buchstabe"), max_length=1)
+    number = models.PositiveIntegerField(_("Nummer"))
+    public_id = models.CharField(max_length=12, unique=True, default=_public_id, editable=False)
+    status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.WAITING)
+    interpreter_language = models.CharField(_("Dolmetschen für"), max_length=60, blank=True)
+    appointment = models.OneToOneField(
+        "booking.Appointment",
+        verbose_name=_("Termin"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket",
+    )
+    # For a checked-in appointment: when it is due; walk-ins have none.
+    due_at = models.DateTimeField(_("fällig um"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("ausgegeben um"), default=timezone.now)
+    # A transfer to a particular desk: only that desk calls the ticket next.
+    for_desk = models.ForeignKey(
+        Desk,
+        verbose_name=_("weitergeleitet an"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    desk = models.ForeignKey(
+        Desk,
+        verbose_name=_("Schalter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Mitarbeitende"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    call_count = models.PositiveSmallIntegerField(_("Aufrufe"), default=0)
+    called_at = models.DateTimeField(_("aufgerufen um"), null=True, blank=True)
+    started_at = models.DateTimeField(_("Bearbeitung ab"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("beendet um"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "issued_at", "pk"]
+        verbose_name = _("Wartenummer")
+        verbose_name_plural = _("Wartenummern")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "day", "letter", "number"], name="ticket_unique_number"
+            ),
+            # A clerk holds at most one called or in-service ticket.
+            models.UniqueConstraint(
+                fields=["clerk"],
+                condition=Q(status__in=["called", "in_service"]),
+                name="ticket_one_active_per_clerk",
+            ),
+        ]
+        indexes = [models.Index(fields=["location", "day", "status"], name="ticket_queue_idx")]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.letter}-{self.number:03d}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class TicketHistory(models.Model):
+    """One status change of a ticket: who, when, from, to, why."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="history")
+    old_status = models.CharField(max_length=12, blank=True)
+    new_status = models.CharField(max_length=12)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    desk = models.ForeignKey(Desk, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("Statusänderung")
+        verbose_name_plural = _("Statusänderungen")
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '–'} → {self.new_status}"

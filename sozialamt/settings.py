@@ -225,3 +225,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Kundenzentrum (walk-in queue). Check-in of a booked appointment is possible from
+# CHECKIN_EARLY minutes before to CHECKIN_LATE minutes after its start; a clerk may mark a
+# ticket as no-show after it was called NO_SHOW_AFTER_CALLS times; the waiting-room display
+# shows the latest DISPLAY_CALLS calls; checked-in appointments get APPOINTMENT_LETTER numbers
+# when their service has no letter of its own.
+KUNDENZENTRUM_CHECKIN_EARLY_MINUTES = env.int("KUNDENZENTRUM_CHECKIN_EARLY_MINUTES", default=30)
+KUNDENZENTRUM_CHECKIN_LATE_MINUTES = env.int("KUNDENZENTRUM_CHECKIN_LATE_MINUTES", default=15)
+KUNDENZENTRUM_NO_SHOW_AFTER_CALLS = env.int("KUNDENZENTRUM_NO_SHOW_AFTER_CALLS", default=2)
+KUNDENZENTRUM_DISPLAY_CALLS = env.int("KUNDENZENTRUM_DISPLAY_CALLS", default=8)
+KUNDENZENTRUM_APPOINTMENT_LETTER = env.str("KUNDENZENTRUM_APPOINTMENT_LETTER", default="T")
+# Closes each location's day (waiting tickets → not served, missed appointments → no-show).
+CELERY_BEAT_SCHEDULE["kundenzentrum-close-days"] = {
+    "task": "kundenzentrum.tasks.close_days",
+    "schedule": 15 * 60,
+}

@@ -176,3 +176,21 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         done = factory.Trait(status=Appointment.Status.DONE)
         no_show = factory.Trait(status=Appointment.Status.NO_SHOW)
         cancelled = factory.Trait(status=Appointment.Status.CANCELLED)
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A waiting walk-in ticket; traits for the other statuses. Numbers come from a sequence."""
+
+    class Meta:
+        model = "kundenzentrum.Ticket"
+
+    location = factory.SubFactory(LocationFactory)
+    service = factory.SubFactory(ServiceFactory, walk_in=True)
+    day = dt.date(2026, 12, 3)
+    letter = factory.SelfAttribute("service.ticket_letter")
+    number = factory.Sequence(lambda n: n + 1)
+    issued_at = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
+
+    class Params:
+        served = factory.Trait(status="served")
+        not_served = factory.Trait(status="not_served")

@@ -1,0 +1,161 @@
+"""Reads of the walk-in queue: waiting counts, estimated waits, the display feed."""
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Min, Q
+from django.utils import timezone
+
+from sozialamt.models import Location, Service
+
+from .models import Desk, DeskSession, Ticket
+
+# Handling times older than this do not count as "recent".
+RECENT_DAYS = 14
+FEED_TTL = 60 * 60 * 12
+
+
+def staffed_desks(location: Location, day: dt.date) -> list[Desk]:
+    """Desks with a clerk signed in today, services prefetched. Two queries."""
+    sessions = DeskSession.objects.filter(desk__location=location, day=day, ended_at__isnull=True)
+    return list(Desk.objects.filter(pk__in=sessions.values("desk")).prefetch_related("services"))
+
+
+def average_minutes(location: Location, services: list[Service], now: dt.datetime) -> dict[int, float]:
+    """Recent average handling time per service in minutes; Service.duration_minutes when no data. One query."""
+    rows = (
+        Ticket.objects.filter(
+            location=location,
+            service__in=services,
+            status=Ticket.Status.SERVED,
+            started_at__isnull=False,
+            finished_at__gte=now - dt.timedelta(days=RECENT_DAYS),
+        )
+        .values("service")
+        .annotate(avg=Avg(F("finished_at") - F("started_at")))
+    )
+    found = {row["service"]: row["avg"].total_seconds() / 60 for row in rows if row["avg"]}
+    return {s.pk: max(found.get(s.pk, s.duration_minutes), 1.0) for s in services}
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    service: Service
+    waiting: int
+    wait_minutes: int
+
+
+def _desk_count(desks: list[Desk], service: Service) -> int:
+    return sum(1 for desk in desks if any(s.pk == service.pk for s in desk.services.all()))
+
+
+def queue_overview(location: Location, now: dt.datetime | None = None) -> list[ServiceQueue]:
+    """Per walk-in service of a location: people waiting and the estimated wait. Five queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    services = list(location.services.walk_in())
+    counts = dict(
+        Ticket.objects.filter(location=location, day=today, status=Ticket.Status.WAITING)
+        .values_list("service")
+        .annotate(n=Count("pk"))
+    )
+    desks = staffed_desks(location, today)
+    averages = average_minutes(location, services, now)
+    return [
+        ServiceQueue(
+            s, counts.get(s.pk, 0), estimated_wait(counts.get(s.pk, 0), averages[s.pk], _desk_count(desks, s))
+        )
+        for s in services
+    ]
+
+
+def estimated_wait(ahead: int, average: float, desks: int) -> int:
+    """Minutes until `ahead` people are served by `desks` desks (at least one is assumed)."""
+    return math.ceil(ahead * average / max(desks, 1))
+
+
+@dataclass(frozen=True)
+class Position:
+    ticket: Ticket
+    ahead: int
+    wait_minutes: int
+
+
+def ticket_position(ticket: Ticket, now: dt.datetime | None = None) -> Position:
+    """How many wait before a ticket and for about how long. Five queries."""
+    now = now or timezone.now()
+    if ticket.status != Ticket.Status.WAITING:
+        return Position(ticket, 0, 0)
+    ahead = (
+        Ticket.objects.filter(
+            location=ticket.location_id,
+            day=ticket.day,
+            service=ticket.service_id,
+            status=Ticket.Status.WAITING,
+        )
+        .filter(Q(issued_at__lt=ticket.issued_at) | Q(issued_at=ticket.issued_at, pk__lt=ticket.pk))
+        .count()
+    )
+    desks = staffed_desks(ticket.location, ticket.day)
+    average = average_minutes(ticket.location, [ticket.service], now)[ticket.service_id]
+    return Position(ticket, ahead, estimated_wait(ahead, average, _desk_count(desks, ticket.service)))
+
+
+def desk_queue(desk: Desk, service_ids: list[int], day: dt.date, now: dt.datetime) -> dict:
+    """Waiting count and longest wait for a desk's services. One query."""
+    waiting = Ticket.objects.filter(
+        location=desk.location_id, day=day, status=Ticket.Status.WAITING, service__in=service_ids
+    ).filter(Q(for_desk__isnull=True) | Q(for_desk=desk))
+    stats = waiting.aggregate(count=Count("pk"), first=Min("issued_at"))
+    longest = int((now - stats["first"]).total_seconds() // 60) if stats["first"] else 0
+    return {"waiting": stats["count"], "longest_minutes": max(longest, 0)}
+
+
+# The display feed lives in the cache so that polling screens cost no query while nothing
+# changes; every call rebuilds it (after commit) and bumps its version.
+def _feed_key(slug: str, day: dt.date) -> str:
+    return f"kz:feed:{slug}:{day.isoformat()}"
+
+
+def build_display_feed(slug: str, day: dt.date) -> dict:
+    """The latest calls of a location for the display, from the database. One query."""
+    rows = (
+        Ticket.objects.filter(location__slug=slug, day=day, called_at__isnull=False)
+        .exclude(status=Ticket.Status.WAITING)
+        .order_by("-called_at", "-pk")
+        .values_list("pk", "letter", "number", "desk__name", "called_at", "call_count")[
+            : settings.KUNDENZENTRUM_DISPLAY_CALLS
+        ]
+    )
+    calls = [
+        {
+            "key": f"{pk}-{count}",
+            "number": f"{letter}-{number:03d}",
+            "desk": desk or "",
+            "called_at": timezone.localtime(called).strftime("%H:%M"),
+        }
+        for pk, letter, number, desk, called, count in rows
+    ]
+    version = hashlib.sha256(json.dumps(calls, sort_keys=True).encode()).hexdigest()[:16]
+    return {"version": version, "calls": calls}
+
+
+def refresh_display_feed(slug: str, day: dt.date) -> dict:
+    """Rebuilds and stores the feed; called after a call is committed. One query."""
+    feed = build_display_feed(slug, day)
+    cache.set(_feed_key(slug, day), feed, FEED_TTL)
+    return feed
+
+
+def display_feed(slug: str, day: dt.date | None = None) -> dict:
+    """The display feed from the cache; one query only when the cache lost it."""
+    day = day or timezone.localdate()
+    feed = cache.get(_feed_key(slug, day))
+    if feed is None:
+        feed = refresh_display_feed(slug, day)
+    return feed

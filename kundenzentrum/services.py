@@ -1,0 +1,595 @@
+"""Every write of the walk-in queue: issuing, checking in, calling and moving tickets, closing the day."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from booking.models import Appointment, AppointmentHistory
+from sozialamt.models import Location, Service
+from sozialamt.selectors import office_calendar
+
+from . import selectors
+from .models import Desk, DeskSession, KioskDevice, Ticket, TicketCounter, TicketHistory
+
+S = Ticket.Status
+# How often call_next_ticket tries again when another clerk took its candidate first.
+CALL_ATTEMPTS = 10
+
+
+class QueueError(Exception):
+    """A domain error with a message for the user; nothing was changed."""
+
+    def __init__(self, message: str, *, next_opening: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.next_opening = next_opening
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _when(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "l, j. F Y, H:i")
+
+
+# ---------------------------------------------------------------- kiosks and desks
+
+
+def unlock_kiosk(*, location: Location, name: str, by: AbstractBaseUser | None) -> str:
+    """Registers a kiosk device and returns its token (only the hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    KioskDevice.objects.create(location=location, name=name, token_hash=hash_token(token), created_by=by)
+    return token
+
+
+def kiosk_for_token(token: str | None) -> KioskDevice | None:
+    """The active kiosk device a token unlocks, with its location. One query."""
+    if not token:
+        return None
+    return (
+        KioskDevice.objects.select_related("location")
+        .filter(token_hash=hash_token(token), active=True, location__active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def sign_in_to_desk(*, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None) -> DeskSession:
+    """Signs a clerk in to a desk for today, ending their other session; the desk must be free."""
+    now = now or timezone.now()
+    if not desk.active:
+        raise QueueError(_("Dieser Schalter ist nicht aktiv."))
+    current = DeskSession.objects.filter(user=user, ended_at__isnull=True).first()
+    if current and current.desk_id == desk.pk and current.day == timezone.localdate(now):
+        return current
+    if Ticket.objects.filter(clerk=user, status__in=Ticket.ACTIVE).exists():
+        raise QueueError(_("Bitte schließen Sie zuerst Ihre aufgerufene Wartenummer ab."))
+    DeskSession.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
+    # Yesterday's forgotten session of this desk does not block it.
+    DeskSession.objects.filter(desk=desk, ended_at__isnull=True, day__lt=timezone.localdate(now)).update(
+        ended_at=now
+    )
+    try:
+        with transaction.atomic():
+            return DeskSession.objects.create(
+                desk=desk, user=user, day=timezone.localdate(now), started_at=now
+            )
+    except IntegrityError:
+        raise QueueError(_("An diesem Schalter ist schon jemand angemeldet.")) from None
+
+
+@transaction.atomic
+def sign_out_of_desk(*, user: AbstractBaseUser, now: dt.datetime | None = None) -> None:
+    """Ends the clerk's desk session; a called ticket must be finished first."""
+    if Ticket.objects.filter(clerk=user, status__in=Ticket.ACTIVE).exists():
+        raise QueueError(_("Bitte schließen Sie zuerst Ihre aufgerufene Wartenummer ab."))
+    DeskSession.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now or timezone.now())
+
+
+# ---------------------------------------------------------------- issuing
+
+
+def _check_service(location: Location, service: Service) -> None:
+    if not (service.active and service.offers_walk_in and service.ticket_letter):
+        raise QueueError(_("Für dieses Anliegen gibt es keine Wartenummern."))
+    if not location.services.filter(pk=service.pk).exists():
+        raise QueueError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+
+
+def check_capacity(*, location: Location, service: Service, now: dt.datetime) -> None:
+    """Raises QueueError when the location is closed or the people waiting fill the rest of the day."""
+    today = timezone.localdate(now)
+    calendar = office_calendar(location, today, today + dt.timedelta(days=60))
+    interval = calendar.interval_at(now)
+    if interval is None:
+        following = calendar.next_opening(now)
+        raise QueueError(_("Das Kundenzentrum ist jetzt geschlossen."), next_opening=following)
+    remaining = (interval[1] - now).total_seconds() / 60
+    waiting = Ticket.objects.filter(location=location, day=today, service=service, status=S.WAITING).count()
+    desks = selectors.staffed_desks(location, today)
+    average = selectors.average_minutes(location, [service], now)[service.pk]
+    # Everyone waiting plus the newcomer must fit into the remaining open time.
+    if selectors.estimated_wait(waiting + 1, average, selectors._desk_count(desks, service)) > remaining:
+        raise QueueError(
+            _("Für heute können wir leider keine Wartenummern für dieses Anliegen mehr ausgeben."),
+            next_opening=calendar.next_opening(now),
+        )
+
+
+def _next_number(location: Location, day: dt.date, letter: str) -> int:
+    # The counter row is locked by the UPDATE until the transaction ends: concurrent issuers
+    # queue on it, so numbers are gap-free (a rolled-back ticket rolls its number back too).
+    counter, _created = TicketCounter.objects.get_or_create(location=location, day=day, letter=letter)
+    TicketCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+    return TicketCounter.objects.values_list("last_number", flat=True).get(pk=counter.pk)
+
+
+def _create_ticket(*, location, service, letter, now, by, **fields) -> Ticket:
+    day = timezone.localdate(now)
+    ticket = Ticket.objects.create(
+        location=location,
+        service=service,
+        day=day,
+        letter=letter,
+        number=_next_number(location, day, letter),
+        issued_at=now,
+        **fields,
+    )
+    TicketHistory.objects.create(ticket=ticket, new_status=S.WAITING, at=now, by=by)
+    return ticket
+
+
+@transaction.atomic
+def issue_ticket(
+    *,
+    location: Location,
+    service: Service,
+    interpreter_language: str = "",
+    by: AbstractBaseUser | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Issues the next walk-in number of a service; the location must be open with time left."""
+    now = now or timezone.now()
+    _check_service(location, service)
+    check_capacity(location=location, service=service, now=now)
+    return _create_ticket(
+        location=location,
+        service=service,
+        letter=service.ticket_letter,
+        now=now,
+        by=by,
+        interpreter_language=interpreter_language.strip()[:60],
+    )
+
+
+# ---------------------------------------------------------------- check-in
+
+
+def _find_appointment(code: str, location: Location) -> Appointment:
+    code = (code or "").strip()
+    appointment = (
+        Appointment.objects.select_related("service").filter(code__iexact=code, location=location).first()
+        if code
+        else None
+    )
+    if appointment is None:
+        raise QueueError(
+            _("Zu dieser Buchungsnummer gibt es hier keinen Termin. Bitte prüfen Sie die Eingabe.")
+        )
+    return appointment
+
+
+@transaction.atomic
+def check_in_appointment(
+    *, code: str, location: Location, by: AbstractBaseUser | None = None, now: dt.datetime | None = None
+) -> Ticket:
+    """Checks a booked appointment in and queues it; only within the check-in window of its start."""
+    now = now or timezone.now()
+    appointment = _find_appointment(code, location)
+    if appointment.status == Appointment.Status.CHECKED_IN:
+        raise QueueError(_("Dieser Termin ist schon angemeldet. Bitte nehmen Sie im Wartebereich Platz."))
+    if appointment.status != Appointment.Status.BOOKED:
+        raise QueueError(_("Dieser Termin ist nicht mehr gültig. Bitte wenden Sie sich an die Infotheke."))
+    early = appointment.start - dt.timedelta(minutes=settings.KUNDENZENTRUM_CHECKIN_EARLY_MINUTES)
+    late = appointment.start + dt.timedelta(minutes=settings.KUNDENZENTRUM_CHECKIN_LATE_MINUTES)
+    if now < early:
+        raise QueueError(
+            _("Sie sind zu früh. Sie können sich ab %(time)s anmelden.") % {"time": _when(early)}
+        )
+    if now > late:
+        raise QueueError(
+            _(
+                "Ihr Termin hat um %(time)s begonnen; die Anmeldung ist nicht mehr möglich. Bitte wenden Sie sich an die Infotheke."
+            )
+            % {"time": _when(appointment.start)}
+        )
+    moved = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
+        status=Appointment.Status.CHECKED_IN
+    )
+    if not moved:
+        raise QueueError(_("Dieser Termin ist schon angemeldet. Bitte nehmen Sie im Wartebereich Platz."))
+    AppointmentHistory.objects.create(
+        appointment=appointment,
+        old_status=Appointment.Status.BOOKED,
+        new_status=Appointment.Status.CHECKED_IN,
+        by=by,
+        note="Anmeldung im Kundenzentrum",
+    )
+    return _create_ticket(
+        location=location,
+        service=appointment.service,
+        letter=appointment.service.ticket_letter or settings.KUNDENZENTRUM_APPOINTMENT_LETTER,
+        now=now,
+        by=by,
+        appointment=appointment,
+        due_at=appointment.start,
+        interpreter_language=appointment.interpreter_language,
+    )
+
+
+# ---------------------------------------------------------------- calling
+
+
+def current_ticket(user: AbstractBaseUser) -> Ticket | None:
+    """The clerk's called or in-service ticket. One query."""
+    return (
+        Ticket.objects.select_related("service", "desk").filter(clerk=user, status__in=Ticket.ACTIVE).first()
+    )
+
+
+def _active_session(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> None:
+    signed_in = DeskSession.objects.filter(
+        desk=desk, user=user, ended_at__isnull=True, day=timezone.localdate(now)
+    ).exists()
+    if not signed_in:
+        raise QueueError(_("Sie sind an diesem Schalter nicht angemeldet."))
+
+
+def _candidate(desk: Desk, service_ids: list[int], now: dt.datetime) -> Ticket | None:
+    # Due appointments first, then walk-ins by their place in the queue, then appointments
+    # that arrived early. skip_locked: a row another clerk is taking is skipped, not waited for.
+    priority = Case(
+        When(due_at__isnull=True, then=Value(1)),
+        When(due_at__lte=now, then=Value(0)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Ticket.objects.filter(
+            location=desk.location_id, day=timezone.localdate(now), status=S.WAITING, service__in=service_ids
+        )
+        .filter(Q(for_desk__isnull=True) | Q(for_desk=desk))
+        .annotate(priority=priority)
+        .order_by("priority", "due_at", "issued_at", "pk")
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+
+
+def call_next_ticket(*, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None) -> Ticket | None:
+    """Calls the next ticket to the desk, or returns the clerk's current one (a double click). None when empty."""
+    now = now or timezone.now()
+    current = current_ticket(user)
+    if current is not None:
+        return current
+    _active_session(desk, user, now)
+    service_ids = list(desk.services.values_list("pk", flat=True))
+    for _attempt in range(CALL_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                candidate = _candidate(desk, service_ids, now)
+                if candidate is None:
+                    return None
+                called = Ticket.objects.filter(pk=candidate.pk, status=S.WAITING).update(
+                    status=S.CALLED,
+                    desk=desk,
+                    clerk=user,
+                    for_desk=None,
+                    call_count=F("call_count") + 1,
+                    called_at=now,
+                )
+                if called:
+                    TicketHistory.objects.create(
+                        ticket=candidate,
+                        old_status=S.WAITING,
+                        new_status=S.CALLED,
+                        at=now,
+                        by=user,
+                        desk=desk,
+                    )
+                    _refresh_feed_on_commit(desk.location, now)
+                    return current_ticket(user)
+        except IntegrityError:
+            # The same clerk's other request (a double click) called a ticket meanwhile.
+            return current_ticket(user)
+    raise QueueError(_("Gerade rufen viele gleichzeitig auf. Bitte versuchen Sie es noch einmal."))
+
+
+def _refresh_feed_on_commit(location: Location, now: dt.datetime) -> None:
+    slug, day = location.slug, timezone.localdate(now)
+    transaction.on_commit(lambda: selectors.refresh_display_feed(slug, day))
+
+
+STALE = _(
+    "Diese Wartenummer hat sich inzwischen geändert (%(number)s: %(status)s). Es wurde nichts geändert."
+)
+
+
+def _move(
+    *,
+    ticket_id: int,
+    desk: Desk,
+    user: AbstractBaseUser,
+    seen: str,
+    to: str,
+    now: dt.datetime,
+    note: str = "",
+    updates: dict | None = None,
+) -> Ticket:
+    """Moves a ticket of this desk from the status the clerk saw to `to` with a conditional update."""
+    ticket = Ticket.objects.select_related("location", "service").filter(pk=ticket_id).first()
+    if ticket is None or ticket.location_id != desk.location_id:
+        raise QueueError(_("Diese Wartenummer gibt es hier nicht."))
+    if ticket.desk_id != desk.pk:
+        raise QueueError(_("Diese Wartenummer gehört zu einem anderen Schalter. Es wurde nichts geändert."))
+    if ticket.status != seen:
+        raise QueueError(STALE % {"number": ticket.display_number, "status": ticket.get_status_display()})
+    if to not in Ticket.TRANSITIONS[S(seen)]:
+        raise QueueError(
+            _("Bei %(number)s ist das jetzt nicht möglich (%(status)s).")
+            % {"number": ticket.display_number, "status": ticket.get_status_display()}
+        )
+    try:
+        with transaction.atomic():
+            moved = Ticket.objects.filter(pk=ticket.pk, status=seen, desk=desk).update(
+                status=to, **(updates or {})
+            )
+    except IntegrityError:
+        raise QueueError(
+            _("Sie haben schon eine aufgerufene Wartenummer. Bitte schließen Sie sie zuerst ab.")
+        ) from None
+    if not moved:
+        ticket.refresh_from_db()
+        raise QueueError(STALE % {"number": ticket.display_number, "status": ticket.get_status_display()})
+    TicketHistory.objects.create(
+        ticket=ticket, old_status=seen, new_status=to, at=now, by=user, desk=desk, note=note
+    )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _appointment_to(ticket: Ticket, status: str, user: AbstractBaseUser) -> None:
+    if ticket.appointment_id is None:
+        return
+    moved = Appointment.objects.filter(pk=ticket.appointment_id, status=Appointment.Status.CHECKED_IN).update(
+        status=status
+    )
+    if moved:
+        AppointmentHistory.objects.create(
+            appointment_id=ticket.appointment_id,
+            old_status=Appointment.Status.CHECKED_IN,
+            new_status=status,
+            by=user,
+            note="Kundenzentrum",
+        )
+
+
+@transaction.atomic
+def recall_ticket(
+    *, ticket_id: int, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None
+) -> Ticket:
+    """Calls the desk's called ticket once more (the display shows it again)."""
+    now = now or timezone.now()
+    ticket = _move(
+        ticket_id=ticket_id,
+        desk=desk,
+        user=user,
+        seen=S.CALLED,
+        to=S.CALLED,
+        now=now,
+        note="erneuter Aufruf",
+        updates={"call_count": F("call_count") + 1, "called_at": now},
+    )
+    _refresh_feed_on_commit(desk.location, now)
+    return ticket
+
+
+@transaction.atomic
+def start_service(
+    *, ticket_id: int, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None
+) -> Ticket:
+    """The called citizen has arrived at the desk."""
+    now = now or timezone.now()
+    return _move(
+        ticket_id=ticket_id,
+        desk=desk,
+        user=user,
+        seen=S.CALLED,
+        to=S.IN_SERVICE,
+        now=now,
+        updates={"started_at": now},
+    )
+
+
+@transaction.atomic
+def finish_ticket(
+    *, ticket_id: int, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None
+) -> Ticket:
+    """The concern is dealt with; a checked-in appointment is done."""
+    now = now or timezone.now()
+    ticket = _move(
+        ticket_id=ticket_id,
+        desk=desk,
+        user=user,
+        seen=S.IN_SERVICE,
+        to=S.SERVED,
+        now=now,
+        updates={"finished_at": now},
+    )
+    _appointment_to(ticket, Appointment.Status.DONE, user)
+    return ticket
+
+
+@transaction.atomic
+def mark_no_show(
+    *, ticket_id: int, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None
+) -> Ticket:
+    """The citizen did not come after enough calls."""
+    now = now or timezone.now()
+    needed = settings.KUNDENZENTRUM_NO_SHOW_AFTER_CALLS
+    ticket = Ticket.objects.filter(pk=ticket_id, desk=desk).first()
+    if ticket is not None and ticket.status == S.CALLED and ticket.call_count < needed:
+        raise QueueError(
+            _("Bitte rufen Sie %(number)s erst %(count)s-mal auf, bevor Sie „nicht erschienen“ wählen.")
+            % {"number": ticket.display_number, "count": needed}
+        )
+    # call_count only grows, so the check above cannot be undone by a concurrent request.
+    ticket = _move(
+        ticket_id=ticket_id,
+        desk=desk,
+        user=user,
+        seen=S.CALLED,
+        to=S.NO_SHOW,
+        now=now,
+        updates={"finished_at": now},
+    )
+    _appointment_to(ticket, Appointment.Status.NO_SHOW, user)
+    return ticket
+
+
+@transaction.atomic
+def transfer_ticket(
+    *,
+    ticket_id: int,
+    desk: Desk,
+    user: AbstractBaseUser,
+    seen: str,
+    to_service: Service | None = None,
+    to_desk: Desk | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Sends a ticket back into the queue at its original place, for another service and/or desk."""
+    now = now or timezone.now()
+    if to_service is None and to_desk is None:
+        raise QueueError(_("Bitte wählen Sie ein Anliegen oder einen Schalter für die Weiterleitung."))
+    service = to_service
+    if to_service is not None and (
+        not to_service.active or not desk.location.services.filter(pk=to_service.pk).exists()
+    ):
+        raise QueueError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+    if to_desk is not None:
+        if to_desk.location_id != desk.location_id or not to_desk.active:
+            raise QueueError(_("Diesen Schalter gibt es an diesem Standort nicht."))
+        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        needed = service.pk if service else (ticket.service_id if ticket else None)
+        if not to_desk.services.filter(pk=needed).exists():
+            raise QueueError(_("Der gewählte Schalter bedient dieses Anliegen nicht."))
+    updates = {"desk": None, "clerk": None, "for_desk": to_desk, "call_count": 0, "called_at": None}
+    if service is not None:
+        updates["service"] = service
+    note = (
+        "weitergeleitet"
+        + (f" an {to_desk.name}" if to_desk else "")
+        + (f" zu {service.name}" if service else "")
+    )
+    ticket = _move(
+        ticket_id=ticket_id,
+        desk=desk,
+        user=user,
+        seen=seen,
+        to=S.WAITING,
+        now=now,
+        note=note[:200],
+        updates=updates,
+    )
+    _refresh_feed_on_commit(desk.location, now)
+    return ticket
+
+
+@transaction.atomic
+def park_ticket(
+    *, ticket_id: int, desk: Desk, user: AbstractBaseUser, seen: str, now: dt.datetime | None = None
+) -> Ticket:
+    """Sets a ticket aside at this desk (the citizen fetches a document); the clerk may call the next."""
+    now = now or timezone.now()
+    return _move(ticket_id=ticket_id, desk=desk, user=user, seen=seen, to=S.PARKED, now=now)
+
+
+@transaction.atomic
+def resume_ticket(
+    *, ticket_id: int, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None
+) -> Ticket:
+    """Takes a parked ticket of this desk back into service; the clerk must not hold another."""
+    now = now or timezone.now()
+    return _move(
+        ticket_id=ticket_id,
+        desk=desk,
+        user=user,
+        seen=S.PARKED,
+        to=S.IN_SERVICE,
+        now=now,
+        updates={"clerk": user},
+    )
+
+
+# ---------------------------------------------------------------- day close
+
+
+def close_day(*, location: Location, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Ends the open tickets and missed appointments of past days and of today after closing.
+
+    Returns (tickets not served, appointments marked no-show). Idempotent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = office_calendar(location, today, today).day(today)
+    closed_today = day.closes is None or now >= day.closes
+    last_day = today if closed_today else today - dt.timedelta(days=1)
+    cutoff = min(now, _midnight(last_day + dt.timedelta(days=1)))
+    tickets = 0
+    for ticket_id, status in Ticket.objects.filter(
+        location=location, day__lte=last_day, status__in=Ticket.OPEN
+    ).values_list("pk", "status"):
+        tickets += _close_ticket(ticket_id, status, now)
+    appointments = 0
+    for appointment_id in Appointment.objects.filter(
+        location=location, status=Appointment.Status.BOOKED, start__lt=cutoff
+    ).values_list("pk", flat=True):
+        appointments += _mark_appointment_no_show(appointment_id)
+    return tickets, appointments
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+@transaction.atomic
+def _close_ticket(ticket_id: int, status: str, now: dt.datetime) -> int:
+    moved = Ticket.objects.filter(pk=ticket_id, status=status).update(status=S.NOT_SERVED, finished_at=now)
+    if moved:
+        TicketHistory.objects.create(
+            ticket_id=ticket_id, old_status=status, new_status=S.NOT_SERVED, at=now, note="Tagesabschluss"
+        )
+    return moved
+
+
+@transaction.atomic
+def _mark_appointment_no_show(appointment_id: int) -> int:
+    moved = Appointment.objects.filter(pk=appointment_id, status=Appointment.Status.BOOKED).update(
+        status=Appointment.Status.NO_SHOW
+    )
+    if moved:
+        AppointmentHistory.objects.create(
+            appointment_id=appointment_id,
+            old_status=Appointment.Status.BOOKED,
+            new_status=Appointment.Status.NO_SHOW,
+            note="Tagesabschluss: nicht angemeldet",
+        )
+    return moved
