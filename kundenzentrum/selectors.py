@@ -145,17 +145,20 @@ def build_display_feed(slug: str, day: dt.date) -> dict:
     return {"version": version, "calls": calls}
 
 
-def refresh_display_feed(slug: str, day: dt.date) -> dict:
-    """Rebuilds and stores the feed; called after a call is committed. One query."""
+def refresh_display_feed(slug: str, day: dt.date) -> dict | None:
+    """Rebuilds and stores the feed; called after a call is committed. One query, two when empty."""
     feed = build_display_feed(slug, day)
+    if not feed["calls"] and not Location.objects.filter(slug=slug, active=True).exists():
+        cache.set(_feed_key(slug, day), {"missing": True}, 60)
+        return None
     cache.set(_feed_key(slug, day), feed, FEED_TTL)
     return feed
 
 
-def display_feed(slug: str, day: dt.date | None = None) -> dict:
-    """The display feed from the cache; one query only when the cache lost it."""
+def display_feed(slug: str, day: dt.date | None = None) -> dict | None:
+    """The display feed from the cache, None for an unknown location; SQL only when the cache lost it."""
     day = day or timezone.localdate()
     feed = cache.get(_feed_key(slug, day))
     if feed is None:
         feed = refresh_display_feed(slug, day)
-    return feed
+    return None if feed is None or feed.get("missing") else feed

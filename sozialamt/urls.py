@@ -17,5 +17,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("kundenzentrum/", include("kundenzentrum.urls")),
     path("admin/", admin.site.urls),
 ]

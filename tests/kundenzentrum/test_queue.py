@@ -42,9 +42,9 @@ def test_numbers_restart_the_next_day(location, walk_in_service, thursday):
 
 
 def test_it_refuses_to_issue_while_closed_and_names_the_next_opening(location, walk_in_service):
-    with time_machine.travel(dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC), tick=False):  # Sunday
-        with pytest.raises(QueueError) as error:
-            issue(location, walk_in_service)
+    sunday = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
+    with time_machine.travel(sunday, tick=False), pytest.raises(QueueError) as error:
+        issue(location, walk_in_service)
     assert error.value.next_opening == dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC)
     assert not Ticket.objects.exists()
 

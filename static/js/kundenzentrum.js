@@ -1,0 +1,11 @@
+// Ticket page: a print button, and back to the kiosk start after a while.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-kz-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  var back = document.querySelector("[data-kz-return]");
+  if (back && back.href.indexOf("/kiosk/") !== -1) {
+    window.setTimeout(function () { window.location.href = back.href; }, 60000);
+  }
+})();
