@@ -165,14 +165,16 @@ def display(request: HttpRequest, slug: str):
 def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status | None]:
     if not roles.has_role(request.auth, roles.CLERK, roles.TEAM_LEAD):
         return None, Status(403, {"detail": _("Nur für Sachbearbeitung.")})
-    session = DeskSession.objects.filter(
-        user=request.auth, desk_id=desk_id, ended_at__isnull=True, day=timezone.localdate()
-    ).first()
+    session = (
+        DeskSession.objects.select_related("desk__location")
+        .filter(user=request.auth, desk_id=desk_id, ended_at__isnull=True, day=timezone.localdate())
+        .first()
+    )
     if session is None:
         return None, Status(
             409, {"detail": _("Sie sind an diesem Schalter nicht angemeldet."), "field": "desk_id"}
         )
-    return Desk.objects.select_related("location").get(pk=desk_id), None
+    return session.desk, None
 
 
 @router.post(

@@ -215,7 +215,20 @@ class Ticket(models.Model):
                 name="ticket_one_active_per_clerk",
             ),
         ]
-        indexes = [models.Index(fields=["location", "day", "status"], name="ticket_queue_idx")]
+        indexes = [
+            models.Index(fields=["location", "day", "status"], name="ticket_queue_idx"),
+            # The walk-in queue and the appointment queue in calling order (call_next_ticket).
+            models.Index(
+                fields=["location", "day", "issued_at", "id"],
+                condition=Q(status="waiting", due_at__isnull=True),
+                name="ticket_waiting_walk_in_idx",
+            ),
+            models.Index(
+                fields=["location", "day", "due_at", "id"],
+                condition=Q(status="waiting", due_at__isnull=False),
+                name="ticket_waiting_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_number

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -152,13 +153,32 @@ def refresh_display_feed(slug: str, day: dt.date) -> dict | None:
         cache.set(_feed_key(slug, day), {"missing": True}, 60)
         return None
     cache.set(_feed_key(slug, day), feed, FEED_TTL)
+    _remember(_feed_key(slug, day), feed)
     return feed
 
 
+# Fifty screens polling every two seconds would ask Redis 25 times a second for the same few
+# hundred bytes; each web process keeps the feed for a second (screens still update within 3 s).
+LOCAL_SECONDS = 1.0
+_local: dict[str, tuple[float, dict]] = {}
+
+
+def _remember(key: str, feed: dict) -> None:
+    if len(_local) > 256:  # one entry per location and day; old days are dropped wholesale
+        _local.clear()
+    _local[key] = (time.monotonic(), feed)
+
+
 def display_feed(slug: str, day: dt.date | None = None) -> dict | None:
-    """The display feed from the cache, None for an unknown location; SQL only when the cache lost it."""
+    """The display feed, None for an unknown location; SQL only when the cache lost it."""
     day = day or timezone.localdate()
-    feed = cache.get(_feed_key(slug, day))
+    key = _feed_key(slug, day)
+    hit = _local.get(key)
+    if hit is not None and time.monotonic() - hit[0] < LOCAL_SECONDS:
+        return hit[1]
+    feed = cache.get(key)
     if feed is None:
         feed = refresh_display_feed(slug, day)
+    elif not feed.get("missing"):
+        _remember(key, feed)
     return None if feed is None or feed.get("missing") else feed

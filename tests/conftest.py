@@ -108,3 +108,13 @@ def login(page, user, password: str = "secret-password") -> None:
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
+
+
+@pytest.fixture(autouse=True)
+def _clear_display_feed_memo():
+    """The display feed's per-process one-second memo must not carry over between tests."""
+    from kundenzentrum import selectors
+
+    selectors._local.clear()
+    yield
+    selectors._local.clear()
