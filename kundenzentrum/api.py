@@ -44,8 +44,13 @@ class InvalidOut(Schema):
 
 
 class IssueIn(Schema):
-    service: str = Field(..., max_length=60, description="Kurzname (slug) eines Anliegens ohne Termin")
-    interpreter_language: str = Field("", max_length=60)
+    service: str = Field(
+        ...,
+        max_length=60,
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        description="Kurzname (slug) eines Anliegens ohne Termin",
+    )
+    interpreter_language: str = Field("", max_length=60, pattern=r"^[^\x00]*$")
 
 
 class TicketOut(Schema):
@@ -82,7 +87,12 @@ class StaffTicketOut(Schema):
 
 class ActionIn(Schema):
     seen: Literal["waiting", "called", "in_service", "parked", "served", "no_show", "not_served"]
-    service: str | None = Field(None, max_length=60, description="nur für transfer: Kurzname des Anliegens")
+    service: str | None = Field(
+        None,
+        max_length=60,
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        description="nur für transfer: Kurzname des Anliegens",
+    )
     desk: int | None = Field(None, ge=1, le=2_000_000_000, description="nur für transfer: Schalter")
 
 
@@ -144,7 +154,11 @@ def issue(request: HttpRequest, payload: IssueIn):
     summary="Platz einer Wartenummer in der Warteschlange",
 )
 def ticket_position(request: HttpRequest, public_id: str):
-    ticket = Ticket.objects.select_related("location", "service").filter(public_id=public_id[:12]).first()
+    ticket = (
+        Ticket.objects.select_related("location", "service").filter(public_id=public_id).first()
+        if SLUG.fullmatch(public_id)
+        else None
+    )
     if ticket is None:
         return Status(404, {"detail": _("Diese Wartenummer gibt es nicht."), "field": "public_id"})
     return Status(200, _ticket_out(ticket))

@@ -117,7 +117,7 @@ def check_capacity(*, location: Location, service: Service, now: dt.datetime) ->
     desks = selectors.staffed_desks(location, today)
     average = selectors.average_minutes(location, [service], now)[service.pk]
     # Everyone waiting plus the newcomer must fit into the remaining open time.
-    if selectors.estimated_wait(waiting + 1, average, selectors._desk_count(desks, service)) > remaining:
+    if selectors.estimated_wait(waiting + 1, average, selectors.desks_serving(desks, service)) > remaining:
         raise QueueError(
             _("Für heute können wir leider keine Wartenummern für dieses Anliegen mehr ausgeben."),
             next_opening=calendar.next_opening(now),

@@ -68,7 +68,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 
 def _queues(locations: list[Location]) -> list[tuple[Location, list[selectors.ServiceQueue]]]:
-    return [(loc, selectors.queue_overview(loc)) for loc in locations]
+    return selectors.queue_overviews(locations)
 
 
 @require_GET

@@ -212,3 +212,17 @@ def test_the_desk_works_without_javascript(no_js_page, location, walk_in_service
         no_js_page.get_by_role("button", name="Erledigt").click()
         expect(no_js_page.get_by_role("button", name="Nächste Nummer aufrufen")).to_be_visible()
     assert Ticket.objects.get().status == "served"
+
+
+def test_the_walk_in_page_and_the_desk_list_are_accessible(page, location, walk_in_service, morning, clerk):
+    with time_machine.travel(THURSDAY_0950, tick=True):
+        services.issue_ticket(location=location, service=walk_in_service)
+        page.goto("/kundenzentrum/")
+        expect(page.locator("#kz-queues")).to_contain_text("Unterlagen abgeben")
+        assert_accessible(page)
+        page.goto("/")
+        expect(page.locator("#kz-queues")).to_contain_text("etwa 10 Minuten")
+        assert_accessible(page)
+        login(page, clerk)
+        page.goto("/kundenzentrum/schalter/")
+        assert_accessible(page)

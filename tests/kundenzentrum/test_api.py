@@ -104,7 +104,7 @@ def kiosk_case_data(location, walk_in_service, desk, kiosk_token, thursday):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_and_keeps_its_schema(case, kiosk_case_data):
     # A generated token would only ever test the 401 path; swap in a real one where one is sent.
     if case.headers and "X-Kiosk-Token" in case.headers:
@@ -131,7 +131,7 @@ staff_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", applicatio
 
 
 @staff_schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_staff_api_never_fails_for_a_signed_in_clerk(case, clerk_session):
     case.cookies = {**(case.cookies or {}), **clerk_session}
     case.headers = {**(case.headers or {}), "X-CSRFToken": clerk_session.get("csrftoken", "")}
