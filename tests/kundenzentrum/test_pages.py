@@ -210,3 +210,13 @@ def test_an_info_desk_member_unlocks_a_kiosk(client, location, walk_in_service, 
     client.cookies["kz_kiosk"] = cookie
     assert client.get(f"/kundenzentrum/kiosk/{location.slug}/").status_code == 200
     assert KioskDevice.objects.get().token_hash not in cookie
+
+
+@pytest.mark.parametrize("model", ["ticket", "kioskdevice", "desksession", "desk"])
+def test_the_admin_lists_the_queue_models(
+    client, admin_user, location, walk_in_service, desk, model, thursday
+):
+    ticket = services.issue_ticket(location=location, service=walk_in_service)
+    client.force_login(admin_user)
+    assert client.get(f"/admin/kundenzentrum/{model}/").status_code == 200
+    assert client.get(f"/admin/kundenzentrum/ticket/{ticket.pk}/change/").status_code == 200

@@ -330,3 +330,15 @@ def test_the_beat_task_closes_every_location(location, walk_in_service, thursday
     thursday.move_to(dt.datetime(2026, 12, 4, 6, 0, tzinfo=dt.UTC))  # next morning, before opening
     assert close_days.delay().get() == 1
     assert close_days.delay().get() == 0
+
+
+def test_the_estimated_wait_uses_the_recent_handling_time(
+    location, walk_in_service, desk, signed_in_clerk, thursday
+):
+    done = issue(location, walk_in_service)
+    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.start_service(ticket_id=done.pk, desk=desk, user=signed_in_clerk)
+    thursday.shift(dt.timedelta(minutes=4))
+    services.finish_ticket(ticket_id=done.pk, desk=desk, user=signed_in_clerk)
+    tickets = [issue(location, walk_in_service) for _ in range(3)]
+    assert selectors.ticket_position(tickets[2]).wait_minutes == 8  # two ahead × 4 minutes, not × 10
