@@ -27,8 +27,11 @@ def _database(url_var: str = "DATABASE_URL") -> dict:
         config = env.db_url(url_var, default=default)
     except Exception as exc:  # environ raises several types for a malformed URL
         raise ImproperlyConfigured(f"{url_var} is not a valid database URL: {exc}") from exc
-    if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"{url_var} names an unsupported database engine.")
+    engine = config.get("ENGINE") or ""
+    if engine.rsplit(".", 1)[-1] not in {"sqlite3", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"{url_var} must be a postgres:// or sqlite:// URL, not {engine or 'empty'!r}."
+        )
     config.setdefault("ATOMIC_REQUESTS", False)
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     if "sqlite" in config["ENGINE"]:
