@@ -48,3 +48,25 @@ def test_a_bad_database_url_names_the_variable(url):
 def test_development_defaults_start_without_any_variable():
     result = start(DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def celery_conf(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    code = "from sozialamt import celery_app as a; c = a.conf; print(c.broker_url, c.task_always_eager, c.task_acks_late, c.worker_prefetch_multiplier)"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "sozialamt.settings", "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def test_celery_uses_redis_as_broker_when_configured():
+    assert celery_conf(REDIS_URL="redis://127.0.0.1:6379/3") == "redis://127.0.0.1:6379/3 False True 1"
+
+
+def test_without_redis_tasks_run_in_process():
+    assert celery_conf() == "memory:// True True 1"
