@@ -87,8 +87,9 @@ def test_services_page_lists_description_documents_and_channel(
     client, location, appointment_service, walk_in_service
 ):
     page = text(client.get(reverse("services")))
-    assert "Grundsicherung" in page and "nur mit Termin" in page
-    assert "Unterlagen abgeben" in page and "ohne Termin im Kundenzentrum" in page
+    walk_in = page.index("Ohne Termin im Kundenzentrum Unterlagen abgeben")
+    by_appointment = page.index("Nur mit Termin Grundsicherung")
+    assert walk_in < by_appointment
     assert "Personalausweis" in page
     assert "ServiceFactory" not in page
 
