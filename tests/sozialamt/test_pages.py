@@ -137,3 +137,12 @@ def test_pages_send_a_content_security_policy_that_allows_only_this_site(client)
     policy = client.get(reverse("home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "http" not in policy
+
+
+def test_a_citizen_can_switch_the_pages_to_english(client, location):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("opening-hours")}, follow=True
+    )
+    page = text(response)
+    assert 'lang="en"' in response.content.decode()
+    assert "Opening hours" in page and "Öffnungszeiten" not in page
