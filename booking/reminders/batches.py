@@ -176,4 +176,3 @@ def mark_batch(*, batch_id: int, status: str, user: AbstractBaseUser) -> PrintBa
     PrintBatch.objects.filter(pk=batch.pk, status=batch.status).update(status=status, **fields)
     batch.refresh_from_db()
     return batch
-
