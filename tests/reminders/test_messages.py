@@ -12,6 +12,7 @@ from booking.reminders import services
 from booking.reminders.content import message_language
 from booking.tasks import send_message, sweep_messages
 from tests.factories import AppointmentFactory
+from tests.helpers import assert_queries_do_not_grow
 
 from .conftest import NOW
 
@@ -195,3 +196,15 @@ def test_a_citizen_with_an_unknown_language_gets_the_german_email(clock, book):
     book(by_email=True, language="tr")
     sweep_messages()
     assert mail.outbox[0].subject.startswith("Ihr Termin am")
+
+
+def test_the_sweep_costs_three_queries_however_many_messages_are_due(clock, book):
+    for _ in range(3):
+        book(by_email=True)
+
+    def grow():
+        for _ in range(30):
+            book(by_email=True)
+        Message.objects.update(queued_at=None)
+
+    assert assert_queries_do_not_grow(services.sweep_due_messages, grow, limit=3) == 3
