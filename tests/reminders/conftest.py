@@ -35,3 +35,9 @@ def book(counsellor, appointment_service):
         return appointment
 
     return _book
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Print batch PDFs go to a temporary folder, not the worktree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
