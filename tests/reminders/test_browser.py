@@ -64,6 +64,6 @@ def test_the_office_cancellation_page_is_accessible_with_its_preview(
     expect(page.get_by_text("1 betroffener Termin")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Ausgewählte Termine absagen und benachrichtigen").click()
-    expect(page.get_by_text("1 Termine abgesagt")).to_be_visible()
+    expect(page.get_by_text("1 Termin abgesagt")).to_be_visible()
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
