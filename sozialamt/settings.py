@@ -262,3 +262,5 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# WeasyPrint reports every rendering step at INFO; letters are rendered by the thousand.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
 
 from ..models import Appointment, Message
 from .content import citizen_language, message_context, message_language, rebooking_url
@@ -94,6 +93,8 @@ def document_html(sections: list[str], *, title: str, language: str = "de") -> s
 def write_pdf(html: str, target: Path | None = None, *, tagged: bool = True) -> bytes | None:
     """Renders a letter document. Tagged PDF/UA-1 (structure, language, title) for single
     letters; print batches skip the tags because merging would drop them anyway."""
+    from weasyprint import HTML  # heavy; only the worker renders letters
+
     options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True} if tagged else {}
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target, **options)
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from booking.models import Message
 from booking.tasks import sweep_messages
@@ -69,6 +70,28 @@ class Workers:
         command = [sys.executable, "-m", "celery", "-A", "sozialamt", "worker", "--pool=solo"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
         command += [f"--hostname=reminders-test-{len(self.processes)}@%h"]
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def start_beat(self) -> subprocess.Popen:
+        """One beat with the DatabaseScheduler, as in production."""
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": self.broker_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+        }
+        command = [sys.executable, "-m", "celery", "-A", "sozialamt", "beat", "--loglevel=INFO", "--pidfile="]
+        command += ["--scheduler=django_celery_beat.schedulers:DatabaseScheduler"]
         process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
@@ -171,4 +194,21 @@ def test_redis_down_while_booking_then_messages_go_out_when_it_is_back(book, wor
     workers.start()
     assert sweep_messages() == 1
     wait_until(all_sent(1), "the confirmation to be sent")
+    assert sum(workers.sent().values()) == 1
+
+
+def test_beat_and_a_worker_send_a_due_message_with_nobody_queueing_it(book, workers):
+    book(by_email=True)
+    redis.Redis.from_url(workers.broker_url).flushdb()  # the on-commit queueing is lost
+    # The sweep last ran two minutes ago, so beat runs it as soon as it starts.
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(
+        name="reminders-sweep-due-messages",
+        task="booking.tasks.sweep_messages",
+        interval=every_minute,
+        last_run_at=timezone.now() - dt.timedelta(minutes=2),
+    )
+    workers.start()
+    workers.start_beat()
+    wait_until(all_sent(1), "beat and the worker to send the confirmation")
     assert sum(workers.sent().values()) == 1
