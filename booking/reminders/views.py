@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sozialamt import roles
@@ -139,10 +140,11 @@ def cancel_by_office(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 user=request.user,
             )
-            messages.success(
-                request,
-                _("%(count)d Termine abgesagt; die Bürgerinnen und Bürger werden benachrichtigt.")
-                % {"count": len(done)},
+            text = ngettext(
+                "%(count)d Termin abgesagt; die Bürgerin oder der Bürger wird benachrichtigt.",
+                "%(count)d Termine abgesagt; die Bürgerinnen und Bürger werden benachrichtigt.",
+                len(done),
             )
+            messages.success(request, text % {"count": len(done)})
             return redirect("reminders:call-list")
     return render(request, "booking/cancel_by_office.html", {"form": form, "affected": affected})
