@@ -312,6 +312,7 @@ class CallListEntry(models.Model):
         TOO_LATE = "too_late", _("Brief käme zu spät – bitte anrufen und erinnern")
         CANCELLED = "cancelled", _("Termin vom Amt abgesagt – bitte anrufen")
         LETTER_FAILED = "letter_failed", _("Brief konnte nicht erstellt werden – bitte anrufen")
+        EMAIL_FAILED = "email_failed", _("E-Mail kam nicht an – bitte anrufen")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="call_list_entries")
     reason = models.CharField(_("Grund"), max_length=16, choices=Reason)

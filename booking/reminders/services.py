@@ -255,6 +255,8 @@ def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) ->
     logger.warning("E-mail %s failed (attempt %s): %s", message.pk, message.attempts, error)
     if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
         mine.update(status=Status.FAILED, last_error=error)
+        if message.appointment.start > now:
+            add_to_call_list(appointment=message.appointment, reason=CallListEntry.Reason.EMAIL_FAILED)
         return "failed"
     delay = retry_delay(
         message.attempts, base=settings.MESSAGE_RETRY_BASE_SECONDS, cap=settings.MESSAGE_RETRY_MAX_SECONDS

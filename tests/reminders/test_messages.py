@@ -143,6 +143,8 @@ def test_an_smtp_failure_retries_with_growing_capped_delays_while_other_messages
         message.refresh_from_db()
     assert delays == [60, 120, 240, 480, 960, 1920, 3600]
     assert message.status == Status.FAILED and message.attempts == 8
+    assert CallListEntry.objects.get(appointment=failing).reason == CallListEntry.Reason.EMAIL_FAILED
+    assert message.status == Status.FAILED and message.attempts == 8
     assert len(mail.outbox) == 1
 
 
@@ -208,3 +210,10 @@ def test_the_sweep_costs_three_queries_however_many_messages_are_due(clock, book
         Message.objects.update(queued_at=None)
 
     assert assert_queries_do_not_grow(services.sweep_due_messages, grow, limit=3) == 3
+
+
+def test_a_citizen_who_chose_english_gets_what_is_translated_in_english(clock, book):
+    book(by_email=True, language="en")
+    sweep_messages()
+    # Django's own catalogue translates the date; texts without a translation stay German.
+    assert "Thursday, 3. December 2026" in mail.outbox[0].body
