@@ -144,7 +144,6 @@ def test_an_smtp_failure_retries_with_growing_capped_delays_while_other_messages
     assert delays == [60, 120, 240, 480, 960, 1920, 3600]
     assert message.status == Status.FAILED and message.attempts == 8
     assert CallListEntry.objects.get(appointment=failing).reason == CallListEntry.Reason.EMAIL_FAILED
-    assert message.status == Status.FAILED and message.attempts == 8
     assert len(mail.outbox) == 1
 
 
