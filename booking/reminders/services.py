@@ -164,15 +164,17 @@ def queue_messages(message_ids: Iterable[int]) -> int:
     error here: the rows stay pending and the next sweep queues them again."""
     from ..tasks import send_message
 
-    queued = 0
-    for message_id in message_ids:
+    ids = list(message_ids)
+    for queued, message_id in enumerate(ids):
         try:
             send_message.apply_async((message_id,), retry=False)
         except Exception as exc:  # kombu raises OperationalError and the transport's own errors
-            logger.warning("Broker unavailable, message %s waits for the next sweep: %s", message_id, exc)
-            break
-        queued += 1
-    return queued
+            logger.warning(
+                "Broker unavailable, %s e-mails wait for the next sweep: %s", len(ids) - queued, exc
+            )
+            Message.objects.filter(pk__in=ids[queued:]).update(queued_at=None)
+            return queued
+    return len(ids)
 
 
 # --- the sweep, the claim, sending --------------------------------------------------------------
