@@ -56,8 +56,14 @@ def print_batch_list(request: HttpRequest) -> HttpResponse:
 @staff
 @require_POST
 def print_batch_create(request: HttpRequest) -> HttpResponse:
-    tasks.build_print_batch.delay()
-    messages.success(request, _("Der Druckstapel mit den heute fälligen Briefen wird erstellt."))
+    try:
+        tasks.build_print_batch.delay()
+    except Exception:  # the broker is down; nothing was started
+        messages.error(
+            request, _("Der Hintergrunddienst ist gerade nicht erreichbar. Bitte später erneut versuchen.")
+        )
+    else:
+        messages.success(request, _("Der Druckstapel mit den heute fälligen Briefen wird erstellt."))
     return redirect("reminders:print-batches")
 
 
