@@ -228,3 +228,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Reminders, letters and deleting on time (booking/reminders/). Every value can be set by env.
+# Due e-mails are swept every minute in batches of this size (a fixed number of queries each).
+MESSAGE_SWEEP_BATCH = env.int("MESSAGE_SWEEP_BATCH", default=500)
+# A claim older than this is taken to be from a dead worker and the message becomes due again;
+# longer than CELERY_TASK_TIME_LIMIT so a live send is never doubled.
+MESSAGE_CLAIM_TIMEOUT_SECONDS = env.int("MESSAGE_CLAIM_TIMEOUT_SECONDS", default=300)
+# A queued id that no worker took (broker lost it) is queued again after this.
+MESSAGE_REQUEUE_SECONDS = env.int("MESSAGE_REQUEUE_SECONDS", default=600)
+# SMTP failures: retry after base·2^(n-1) seconds, at most max seconds, then give up.
+MESSAGE_RETRY_BASE_SECONDS = env.int("MESSAGE_RETRY_BASE_SECONDS", default=60)
+MESSAGE_RETRY_MAX_SECONDS = env.int("MESSAGE_RETRY_MAX_SECONDS", default=3600)
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
+# Letters per WeasyPrint document while building a print batch (bounds memory).
+PRINT_BATCH_CHUNK = env.int("PRINT_BATCH_CHUNK", default=50)
+# Retention (DSGVO Art. 5 (1) e): days until personal data is emptied or files deleted.
+RETENTION_APPOINTMENT_DAYS = env.int("RETENTION_APPOINTMENT_DAYS", default=30)
+RETENTION_CANCELLED_DAYS = env.int("RETENTION_CANCELLED_DAYS", default=7)
+RETENTION_PRINT_BATCH_DAYS = env.int("RETENTION_PRINT_BATCH_DAYS", default=14)
+RETENTION_UNPOSTED_PRINT_BATCH_DAYS = env.int("RETENTION_UNPOSTED_PRINT_BATCH_DAYS", default=30)
+RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=365)
+PRINT_BATCH_HOUR = env.int("PRINT_BATCH_HOUR", default=6)
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reminders-sweep-due-messages": {"task": "booking.tasks.sweep_messages", "schedule": 60.0},
+        "reminders-daily-print-batch": {
+            "task": "booking.tasks.build_print_batch",
+            "schedule": crontab(hour=PRINT_BATCH_HOUR, minute=0),
+        },
+        "reminders-delete-personal-data": {
+            "task": "booking.tasks.delete_personal_data",
+            "schedule": crontab(hour=2, minute=30),
+        },
+    }
+)
+# WeasyPrint reports every rendering step at INFO; letters are rendered by the thousand.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("intern/", views.staff_home, name="staff-home"),
     path("intern/anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("intern/", include("booking.reminders.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
