@@ -225,3 +225,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Booking (issue 3): free-time grid, abuse limits. Rates are "requests per minute per client".
+BOOKING_SLOT_STEP_MINUTES = env.int("BOOKING_SLOT_STEP_MINUTES", default=15)
+BOOKING_SEARCH_RATE = env.int("BOOKING_SEARCH_RATE", default=120)
+BOOKING_POST_RATE = env.int("BOOKING_POST_RATE", default=20)
+# A form sent back faster than this was not filled in by a person.
+BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=3)
+# At most this many active (future, not cancelled) bookings per e-mail or phone and service.
+BOOKING_MAX_ACTIVE_PER_CONTACT = env.int("BOOKING_MAX_ACTIVE_PER_CONTACT", default=1)

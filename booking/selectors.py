@@ -1,0 +1,161 @@
+"""Reads for the booking pages and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from sozialamt.hours import OfficeCalendar
+from sozialamt.models import Location, Service
+from sozialamt.selectors import office_calendar
+
+from .models import Absence, Appointment, Counsellor, WorkingHours
+from .slots import CounsellorPlan, DayPlan, Slot, plan_days
+
+# No API client may ask for more than this many days at once (it bounds the work per request).
+MAX_RANGE_DAYS = 62
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a service can be booked on, as of today."""
+
+    first_day: dt.date
+    last_day: dt.date
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Free times of a service at a location for a range of days."""
+
+    service: Service
+    location: Location
+    window: Window
+    days: list[DayPlan]
+
+    def day(self, date: dt.date) -> DayPlan | None:
+        return next((d for d in self.days if d.date == date), None)
+
+    def slot_at(self, start: dt.datetime) -> Slot | None:
+        plan = self.day(timezone.localtime(start).date())
+        return next((s for s in plan.slots if s.start == start), None) if plan else None
+
+    @property
+    def slot_count(self) -> int:
+        return sum(len(d.slots) for d in self.days)
+
+
+def booking_window(service: Service, calendar: OfficeCalendar, today: dt.date) -> Window:
+    """Lead time in working days (0 = today) and the horizon in calendar days."""
+    last = today + dt.timedelta(days=service.booking_horizon_days)
+    try:
+        first = calendar.add_working_days(today, service.min_lead_days) if service.min_lead_days else today
+    except ValueError:
+        first = last + dt.timedelta(days=1)
+    return Window(first, last)
+
+
+def availability(
+    *,
+    service: Service,
+    location: Location,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    now: dt.datetime | None = None,
+    ignore_appointment: int | None = None,
+) -> Availability:
+    """Free times per day from start to end (default: the whole booking window).
+
+    Six queries, however many counsellors and bookings: counsellors, their working hours,
+    absences, booked times, opening hours, closures."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
+    start = start or today
+    end = min(end or horizon_end, start + dt.timedelta(days=MAX_RANGE_DAYS))
+    # The calendar must cover today (for the lead time) and the whole requested range.
+    calendar = office_calendar(location, min(start, today), max(end, horizon_end))
+    window = booking_window(service, calendar, today)
+    counsellors = _counsellor_plans(service, location, start, end, ignore_appointment)
+    step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
+    days = plan_days(
+        calendar=calendar,
+        counsellors=counsellors,
+        start=start,
+        end=end,
+        first_day=window.first_day,
+        last_day=window.last_day,
+        duration=dt.timedelta(minutes=service.duration_minutes),
+        step=step,
+        now=now,
+    )
+    return Availability(service, location, window, days)
+
+
+def _counsellor_plans(service, location, start, end, ignore_appointment) -> list[CounsellorPlan]:
+    tz = timezone.get_default_timezone()
+    range_start = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    range_end = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz)
+    counsellors = list(
+        Counsellor.objects.filter(location=location, services=service, active=True)
+        .only("pk")
+        .prefetch_related(
+            Prefetch(
+                "working_hours",
+                queryset=WorkingHours.objects.only("weekday", "starts", "ends", "counsellor_id"),
+            )
+        )
+    )
+    ids = [c.pk for c in counsellors]
+    absences: dict[int, list] = {pk: [] for pk in ids}
+    for pk, a_start, a_end in Absence.objects.filter(
+        counsellor__in=ids, start__lt=range_end, end__gt=range_start
+    ).values_list("counsellor_id", "start", "end"):
+        absences[pk].append((a_start, a_end))
+    busy: dict[int, list] = {pk: [] for pk in ids}
+    booked = (
+        Appointment.objects.filter(counsellor__in=ids, start__lt=range_end, end__gt=range_start)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .exclude(pk=ignore_appointment)
+        .values_list("counsellor_id", "start", "end")
+    )
+    for pk, b_start, b_end in booked:
+        busy[pk].append((b_start, b_end))
+    return [
+        CounsellorPlan(
+            id=c.pk,
+            weekly=[(h.weekday, h.starts, h.ends) for h in c.working_hours.all()],
+            absences=absences[c.pk],
+            busy=busy[c.pk],
+        )
+        for c in counsellors
+    ]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def appointment_for_token(token: str, *, now: dt.datetime | None = None) -> Appointment | None:
+    """The appointment a management link belongs to, until it has ended; else None. One query."""
+    if not token or len(token) > 100:
+        return None
+    appointment = (
+        Appointment.objects.select_related("service", "location", "counsellor")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if appointment is None or appointment.end <= (now or timezone.now()):
+        return None
+    return appointment
+
+
+def bookable_services():
+    """Active services offered by appointment at an active location, with those locations."""
+    active = Prefetch("locations", queryset=Location.objects.filter(active=True))
+    return Service.objects.by_appointment().filter(locations__active=True).distinct().prefetch_related(active)
