@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
-from . import services
+from . import freecache, services
 from .forms import PersonForm
 from .models import Appointment
 from .ratelimit import over_limit
@@ -220,19 +220,36 @@ class FreeTimesQuery(Schema):
 def free_times(request: HttpRequest, query: Query[FreeTimesQuery]):
     if over_limit(request, "search", settings.BOOKING_SEARCH_RATE):
         return Status(429, {"detail": _("Zu viele Anfragen. Bitte warten Sie eine Minute.")})
-    service = Service.objects.by_appointment().filter(slug=query.service).first()
-    location = service and Location.objects.filter(active=True, services=service, slug=query.location).first()
-    if not location:
-        return Status(
-            404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
-        )
     found = _range(query.start, query.end, MAX_RANGE_DAYS)
     if isinstance(found, Status):
         return found
-    avail = availability(service=service, location=location, start=found[0], end=found[1])
+    # The whole answer is cached: the most frequent request costs no query and no serialising.
+    cache_key = freecache.key("api", query.service, query.location, *found, _minute())
+    body = freecache.get(cache_key)
+    if body is None:
+        service = Service.objects.by_appointment().filter(slug=query.service).first()
+        location = (
+            service and Location.objects.filter(active=True, services=service, slug=query.location).first()
+        )
+        if not location:
+            return Status(
+                404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
+            )
+        avail = availability(service=service, location=location, start=found[0], end=found[1])
+        body = FreeTimesOut.model_validate(_free_times_out(avail)).model_dump_json().encode()
+        freecache.put(cache_key, body)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _minute() -> int:
+    # Part of the key so that times which have begun drop out within a minute.
+    return int(timezone.now().timestamp() // 60)
+
+
+def _free_times_out(avail) -> dict:
     return {
-        "service": service.slug,
-        "location": location.slug,
+        "service": avail.service.slug,
+        "location": avail.location.slug,
         "first_bookable_day": avail.window.first_day,
         "last_bookable_day": avail.window.last_day,
         "days": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -14,6 +14,7 @@ from sozialamt.hours import OfficeCalendar
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
+from . import freecache
 from .models import Absence, Appointment, Counsellor, WorkingHours
 from .slots import CounsellorPlan, DayPlan, Slot, plan_days
 
@@ -72,12 +73,26 @@ def availability(
     """Free times per day from start to end (default: the whole booking window).
 
     Six queries, however many counsellors and bookings: counsellors, their working hours,
-    absences, booked times, opening hours, closures."""
+    absences, booked times, opening hours, closures; none when cached (see freecache)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
     start = start or today
     end = min(end or horizon_end, start + dt.timedelta(days=MAX_RANGE_DAYS))
+    cache_key = None
+    if ignore_appointment is None:
+        cache_key = freecache.key(
+            service.pk, location.pk, start, end, today, service.duration_minutes, service.min_lead_days
+        )
+        cached = freecache.get(cache_key)
+        if cached is not None:
+            window, days = cached
+            # A cached entry may be up to a minute old: today's times that have begun go.
+            days = [
+                replace(d, slots=tuple(s for s in d.slots if s.start > now)) if d.date == today else d
+                for d in days
+            ]
+            return Availability(service, location, window, days)
     # The calendar must cover today (for the lead time) and the whole requested range.
     calendar = office_calendar(location, min(start, today), max(end, horizon_end))
     window = booking_window(service, calendar, today)
@@ -94,6 +109,7 @@ def availability(
         step=step,
         now=now,
     )
+    freecache.put(cache_key, (window, days))
     return Availability(service, location, window, days)
 
 

@@ -222,6 +222,8 @@ def _free_slot(*, service, location, start, now, ignore: int | None = None) -> S
         raise BookingError(_("Für dieses Anliegen kann hier kein Termin gebucht werden."))
     if not location.services.filter(pk=service.pk).exists():
         raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+    if start <= now:
+        raise BookingError(_("Diese Zeit liegt in der Vergangenheit. Bitte wählen Sie eine andere Zeit."))
     day = timezone.localtime(start).date()
     found = availability(
         service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore

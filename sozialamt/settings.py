@@ -234,3 +234,5 @@ BOOKING_POST_RATE = env.int("BOOKING_POST_RATE", default=20)
 BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=3)
 # At most this many active (future, not cancelled) bookings per e-mail or phone and service.
 BOOKING_MAX_ACTIVE_PER_CONTACT = env.int("BOOKING_MAX_ACTIVE_PER_CONTACT", default=1)
+# Seconds free times stay cached; every booking change and admin edit invalidates them at once.
+BOOKING_FREE_TIMES_CACHE_SECONDS = env.int("BOOKING_FREE_TIMES_CACHE_SECONDS", default=60)

@@ -140,3 +140,19 @@ def test_fifty_concurrent_bookings_of_one_time_give_exactly_one_appointment(
         thread.join()
     assert sorted(results) == ["booked"] + ["taken"] * 49
     assert Appointment.objects.count() == 1
+
+
+def test_cached_free_times_are_invalidated_by_a_booking_and_a_cancellation(
+    clock, counsellor, location, appointment_service, django_assert_num_queries
+):
+    def free_at_nine():
+        day = availability(service=appointment_service, location=location).day(dt.date(2026, 12, 1))
+        return any(s.start == TUESDAY_9 for s in day.slots)
+
+    assert free_at_nine()
+    with django_assert_num_queries(0):
+        assert free_at_nine()  # from the cache
+    booked = book(location, appointment_service)
+    assert not free_at_nine()
+    cancel_appointment(appointment=booked.appointment)
+    assert free_at_nine()
