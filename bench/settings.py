@@ -8,3 +8,5 @@ BOOKING_SEARCH_RATE = 10**9
 BOOKING_POST_RATE = 10**9
 # No collectstatic before the bench: plain static storage, files served from the finders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# 409s and 404s are expected answers in the bench; do not log each one.
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405

@@ -18,7 +18,7 @@ from . import freecache, services
 from .forms import PersonForm
 from .models import Appointment
 from .ratelimit import over_limit
-from .selectors import MAX_RANGE_DAYS, appointment_for_token, availability
+from .selectors import MAX_RANGE_DAYS, appointment_for_token, availability, service_and_location
 
 router = Router(tags=["Termine"])
 SLUG = r"^[-a-zA-Z0-9_]{1,60}$"
@@ -224,13 +224,10 @@ def free_times(request: HttpRequest, query: Query[FreeTimesQuery]):
     if isinstance(found, Status):
         return found
     # The whole answer is cached: the most frequent request costs no query and no serialising.
-    cache_key = freecache.key("api", query.service, query.location, *found, _minute())
+    cache_key, _static = freecache.keys("api", query.service, query.location, *found, _minute())
     body = freecache.get(cache_key)
     if body is None:
-        service = Service.objects.by_appointment().filter(slug=query.service).first()
-        location = (
-            service and Location.objects.filter(active=True, services=service, slug=query.location).first()
-        )
+        service, location = service_and_location(query.service, query.location)
         if not location:
             return Status(
                 404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
@@ -311,10 +308,7 @@ def _service_error(error: services.BookingError):
 def create_booking(request: HttpRequest, payload: BookingIn):
     if over_limit(request, "post", settings.BOOKING_POST_RATE):
         return Status(429, {"detail": _("Zu viele Anfragen. Bitte warten Sie eine Minute.")})
-    service = Service.objects.by_appointment().filter(slug=payload.service).first()
-    location = (
-        service and Location.objects.filter(active=True, services=service, slug=payload.location).first()
-    )
+    service, location = service_and_location(payload.service, payload.location)
     if not location:
         return Status(
             404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}

@@ -10,36 +10,47 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-GENERATION_KEY = "booking:free:generation"
+# Two generations: bookings (every appointment change) and static (admin edits of hours,
+# absences, closures, counsellors, services). Free times depend on both; the static part of
+# the arithmetic (days, working hours) only on the second, so it survives new bookings.
+BOOKINGS_KEY = "booking:free:generation"
+STATIC_KEY = "booking:free:static-generation"
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+def generations() -> tuple[int, int]:
+    """The current (bookings, static) generations, in one cache round trip."""
+    found = cache.get_many([BOOKINGS_KEY, STATIC_KEY])
+    for name in (BOOKINGS_KEY, STATIC_KEY):
+        if name not in found:
+            cache.add(name, 1, timeout=None)
+            found[name] = cache.get(name, 1)
+    return found[BOOKINGS_KEY], found[STATIC_KEY]
 
 
-def bump_after_commit() -> None:
-    """Invalidates every cached free time now and again once the transaction commits
+def bump_after_commit(*, static: bool = False) -> None:
+    """Invalidates cached free times now and again once the transaction commits
     (a reader between the two may have cached what it saw before the commit)."""
-    _bump()
-    transaction.on_commit(_bump)
+    names = (BOOKINGS_KEY, STATIC_KEY) if static else (BOOKINGS_KEY,)
+    _bump(*names)
+    transaction.on_commit(lambda: _bump(*names))
 
 
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+def _bump(*names: str) -> None:
+    for name in names or (BOOKINGS_KEY,):
+        try:
+            cache.incr(name)
+        except ValueError:
+            cache.add(name, 1, timeout=None)
 
 
-def key(*parts) -> str | None:
-    """A cache key under the current generation, or None when caching is switched off."""
+def keys(*parts) -> tuple[str | None, str | None]:
+    """Cache keys for the whole answer (both generations) and for its static part (static
+    generation only); (None, None) when caching is switched off."""
     if not settings.BOOKING_FREE_TIMES_CACHE_SECONDS:
-        return None
-    return ":".join(["booking:free", str(generation()), *map(str, parts)])
+        return None, None
+    bookings, static = generations()
+    suffix = ":".join(map(str, parts))
+    return f"booking:free:{bookings}:{static}:{suffix}", f"booking:static:{static}:{suffix}"
 
 
 def get(cache_key: str | None):

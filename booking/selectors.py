@@ -38,6 +38,7 @@ class Availability:
     location: Location
     window: Window
     days: list[DayPlan]
+    offered: bool = True
 
     def day(self, date: dt.date) -> DayPlan | None:
         return next((d for d in self.days if d.date == date), None)
@@ -69,21 +70,22 @@ def availability(
     end: dt.date | None = None,
     now: dt.datetime | None = None,
     ignore_appointment: int | None = None,
+    keep: bool = True,
 ) -> Availability:
     """Free times per day from start to end (default: the whole booking window).
 
     Six queries, however many counsellors and bookings: counsellors, their working hours,
     absences, booked times, opening hours, closures; none when cached (see freecache)."""
+    # keep=False: a one-off read (a booking's own check) that is not worth caching.
     now = now or timezone.now()
     today = timezone.localdate(now)
     horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
     start = start or today
     end = min(end or horizon_end, start + dt.timedelta(days=MAX_RANGE_DAYS))
-    cache_key = None
-    if ignore_appointment is None:
-        cache_key = freecache.key(
-            service.pk, location.pk, start, end, today, service.duration_minutes, service.min_lead_days
-        )
+    cache_key, static_key = freecache.keys(service.pk, location.pk, start, end, today)
+    if ignore_appointment is not None or not keep:
+        cache_key = None
+    if cache_key:
         cached = freecache.get(cache_key)
         if cached is not None:
             window, days = cached
@@ -92,31 +94,60 @@ def availability(
                 replace(d, slots=tuple(s for s in d.slots if s.start > now)) if d.date == today else d
                 for d in days
             ]
-            return Availability(service, location, window, days)
-    # The calendar must cover today (for the lead time) and the whole requested range.
-    calendar = office_calendar(location, min(start, today), max(end, horizon_end))
-    window = booking_window(service, calendar, today)
-    counsellors = _counsellor_plans(service, location, start, end, ignore_appointment)
-    step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
+            return Availability(service, location, window, days, offered=True)
+    static = _static_plan(service, location, start, end, today, horizon_end, static_key)
+    busy = _busy(static.counsellors, start, end, ignore_appointment)
     days = plan_days(
-        calendar=calendar,
-        counsellors=counsellors,
-        start=start,
-        end=end,
-        first_day=window.first_day,
-        last_day=window.last_day,
+        days=static.days,
+        tz=timezone.get_default_timezone(),
+        counsellors=[replace(c, busy=busy.get(c.id, [])) for c in static.counsellors],
+        first_day=static.window.first_day,
+        last_day=static.window.last_day,
         duration=dt.timedelta(minutes=service.duration_minutes),
-        step=step,
+        step=dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES),
         now=now,
     )
-    freecache.put(cache_key, (window, days))
-    return Availability(service, location, window, days)
+    if static.offered:
+        freecache.put(cache_key, (static.window, days))
+    return Availability(service, location, static.window, days, offered=static.offered)
 
 
-def _counsellor_plans(service, location, start, end, ignore_appointment) -> list[CounsellorPlan]:
+@dataclass(frozen=True)
+class StaticPlan:
+    """What changes only when an admin edits something: days, window, counsellors' hours."""
+
+    window: Window
+    days: list
+    counsellors: list[CounsellorPlan]
+    offered: bool  # the location offers the service at all
+
+
+def _static_plan(service, location, start, end, today, horizon_end, cache_key) -> StaticPlan:
+    # Cached apart from the booked times, which change with every booking.
+    found = freecache.get(cache_key)
+    if found is None:
+        # The calendar must cover today (for the lead time) and the whole requested range.
+        calendar = office_calendar(location, min(start, today), max(end, horizon_end))
+        found = StaticPlan(
+            booking_window(service, calendar, today),
+            calendar.days(start, end),
+            _counsellor_plans(service, location, start, end),
+            location.services.filter(pk=service.pk).exists(),
+        )
+        freecache.put(cache_key, found)
+    return found
+
+
+def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_default_timezone()
-    range_start = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    range_end = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz)
+    return (
+        dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz),
+    )
+
+
+def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
+    range_start, range_end = _day_range(start, end)
     counsellors = list(
         Counsellor.objects.filter(location=location, services=service, active=True)
         .only("pk")
@@ -133,24 +164,32 @@ def _counsellor_plans(service, location, start, end, ignore_appointment) -> list
         counsellor__in=ids, start__lt=range_end, end__gt=range_start
     ).values_list("counsellor_id", "start", "end"):
         absences[pk].append((a_start, a_end))
-    busy: dict[int, list] = {pk: [] for pk in ids}
-    booked = (
-        Appointment.objects.filter(counsellor__in=ids, start__lt=range_end, end__gt=range_start)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .exclude(pk=ignore_appointment)
-        .values_list("counsellor_id", "start", "end")
-    )
-    for pk, b_start, b_end in booked:
-        busy[pk].append((b_start, b_end))
     return [
         CounsellorPlan(
             id=c.pk,
             weekly=[(h.weekday, h.starts, h.ends) for h in c.working_hours.all()],
             absences=absences[c.pk],
-            busy=busy[c.pk],
         )
         for c in counsellors
     ]
+
+
+def _busy(counsellors: list[CounsellorPlan], start, end, ignore_appointment) -> dict[int, list]:
+    if not counsellors:
+        return {}
+    range_start, range_end = _day_range(start, end)
+    busy: dict[int, list] = {}
+    booked = (
+        Appointment.objects.filter(
+            counsellor__in=[c.id for c in counsellors], start__lt=range_end, end__gt=range_start
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .exclude(pk=ignore_appointment)
+        .values_list("counsellor_id", "start", "end")
+    )
+    for pk, b_start, b_end in booked:
+        busy.setdefault(pk, []).append((b_start, b_end))
+    return busy
 
 
 def hash_token(token: str) -> str:
@@ -175,3 +214,19 @@ def bookable_services():
     """Active services offered by appointment at an active location, with those locations."""
     active = Prefetch("locations", queryset=Location.objects.filter(active=True))
     return Service.objects.by_appointment().filter(locations__active=True).distinct().prefetch_related(active)
+
+
+def service_and_location(service_slug: str, location_slug: str) -> tuple[Service | None, Location | None]:
+    """An active appointment service and an active location offering it, by their slugs;
+    (None, None) when there is no such pair. Two queries, none when cached (admin edits of
+    services and locations invalidate the cache)."""
+    _full, cache_key = freecache.keys("pair", service_slug, location_slug)
+    found = freecache.get(cache_key)
+    if found is None:
+        service = Service.objects.by_appointment().filter(slug=service_slug).first()
+        location = (
+            service and Location.objects.filter(active=True, services=service, slug=location_slug).first()
+        )
+        found = (service, location) if location else (None, None)
+        freecache.put(cache_key, found)
+    return found

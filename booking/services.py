@@ -86,46 +86,50 @@ def book_appointment(
     slot = _free_slot(service=service, location=location, start=start, now=now)
     _check_contact_limit(service=service, person=person, now=now)
     token = new_token()
-    with transaction.atomic():
-        for counsellor_id in slot.counsellors:
-            appointment = Appointment(
-                code=new_code(),
-                token_hash=hash_token(token),
-                service=service,
-                location=location,
-                counsellor_id=counsellor_id,
-                start=slot.start,
-                end=slot.end,
-                booked_by=booked_by,
-                **{
-                    name: person.get(name, Appointment._meta.get_field(name).get_default())
-                    for name in PERSONAL_FIELDS
-                },
-            )
-            if _try_to_hold(appointment):
-                break
-        else:
-            raise _taken(service, location, start, now)
-        AppointmentHistory.objects.create(
-            appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
+    for counsellor_id in slot.counsellors:
+        appointment = Appointment(
+            code=new_code(),
+            token_hash=hash_token(token),
+            service=service,
+            location=location,
+            counsellor_id=counsellor_id,
+            start=slot.start,
+            end=slot.end,
+            booked_by=booked_by,
+            **{
+                name: person.get(name, Appointment._meta.get_field(name).get_default())
+                for name in PERSONAL_FIELDS
+            },
         )
-        notifications.appointment_booked(appointment)
-    return Booked(appointment, token)
+        # One transaction per counsellor tried: a lost race on one rolls back only that try.
+        try:
+            with transaction.atomic():
+                _hold(appointment)
+                AppointmentHistory.objects.create(
+                    appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
+                )
+                notifications.appointment_booked(appointment)
+        except _SlotTaken:
+            continue
+        return Booked(appointment, token)
+    raise _taken(service, location, start, now)
 
 
-def _try_to_hold(appointment: Appointment) -> bool:
-    # A savepoint per counsellor: a lost race on one leaves the transaction usable for the next.
+class _SlotTaken(Exception):
+    pass
+
+
+def _hold(appointment: Appointment) -> None:
+    """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps."""
     try:
-        with transaction.atomic():
-            appointment.save()
-            Occupancy.objects.bulk_create(
-                Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
-                for u in units(appointment.start, appointment.end, UNIT)
-            )
-    except IntegrityError:
+        appointment.save(force_insert=True)
+        Occupancy.objects.bulk_create(
+            Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
+            for u in units(appointment.start, appointment.end, UNIT)
+        )
+    except IntegrityError as error:
         appointment.pk = None
-        return False
-    return True
+        raise _SlotTaken from error
 
 
 def cancel_appointment(
@@ -220,14 +224,14 @@ def log_personal_data_access(*, user, appointment: Appointment | None, what: str
 def _free_slot(*, service, location, start, now, ignore: int | None = None) -> Slot:
     if not service.offers_appointment or not service.active or not location.active:
         raise BookingError(_("Für dieses Anliegen kann hier kein Termin gebucht werden."))
-    if not location.services.filter(pk=service.pk).exists():
-        raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
     if start <= now:
         raise BookingError(_("Diese Zeit liegt in der Vergangenheit. Bitte wählen Sie eine andere Zeit."))
     day = timezone.localtime(start).date()
     found = availability(
-        service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore
+        service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore, keep=False
     )
+    if not found.offered:
+        raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
     plan = found.day(day)
     if plan is None or not plan.bookable:
         raise BookingError(

@@ -9,7 +9,7 @@ from .models import Absence, Appointment, Counsellor, WorkingHours
 
 
 def _changed(sender, **kwargs) -> None:
-    freecache.bump_after_commit()
+    freecache.bump_after_commit(static=sender is not Appointment)
 
 
 def connect() -> None:

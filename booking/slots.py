@@ -11,8 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-from sozialamt.hours import Day, OfficeCalendar, aware
+from sozialamt.hours import Day, aware
 
 Interval = tuple[dt.datetime, dt.datetime]
 EPOCH = dt.datetime(2000, 1, 3, tzinfo=dt.UTC)
@@ -102,10 +103,9 @@ def starts_in(free: Iterable[Interval], duration: dt.timedelta, step: dt.timedel
 
 def plan_days(
     *,
-    calendar: OfficeCalendar,
+    days: Sequence[Day],
+    tz: ZoneInfo,
     counsellors: Sequence[CounsellorPlan],
-    start: dt.date,
-    end: dt.date,
     first_day: dt.date,
     last_day: dt.date,
     duration: dt.timedelta,
@@ -117,20 +117,20 @@ def plan_days(
     busy_by_day: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
     for plan in counsellors:
         for interval in plan.busy:
-            busy_by_day[plan.id, interval[0].astimezone(calendar.tz).date()].append(interval)
+            busy_by_day[plan.id, interval[0].astimezone(tz).date()].append(interval)
     plans = []
-    for day in calendar.days(start, end):
+    for day in days:
         bookable = first_day <= day.date <= last_day and day.is_open
-        slots = _day_slots(calendar, counsellors, day, busy_by_day, duration, step, now) if bookable else ()
+        slots = _day_slots(tz, counsellors, day, busy_by_day, duration, step, now) if bookable else ()
         plans.append(DayPlan(day, bookable, slots))
     return plans
 
 
-def _day_slots(calendar, counsellors, day: Day, busy_by_day, duration, step, now) -> tuple[Slot, ...]:
+def _day_slots(tz, counsellors, day: Day, busy_by_day, duration, step, now) -> tuple[Slot, ...]:
     free_at: dict[dt.datetime, list[tuple[int, int]]] = defaultdict(list)
     for plan in counsellors:
         working = [
-            (aware(day.date, starts, calendar.tz), aware(day.date, ends, calendar.tz))
+            (aware(day.date, starts, tz), aware(day.date, ends, tz))
             for weekday, starts, ends in plan.weekly
             if weekday == day.date.weekday()
         ]

@@ -12,10 +12,9 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 def plan(day, counsellors, duration=30, holidays=None):
     calendar = OfficeCalendar(weekly=WEEK, holidays=holidays or {})
     return plan_days(
-        calendar=calendar,
+        days=calendar.days(day, day),
+        tz=calendar.tz,
         counsellors=counsellors,
-        start=day,
-        end=day,
         first_day=day,
         last_day=day,
         duration=dt.timedelta(minutes=duration),
