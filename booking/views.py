@@ -141,6 +141,7 @@ def _wizard(request: HttpRequest):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def details(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if wizard is None:
