@@ -13,6 +13,8 @@ from booking.forms import FILL_SALT
 from booking.models import Appointment
 from booking.services import book_appointment
 from tests.booking.conftest import TUESDAY_9
+from tests.factories import AppointmentFactory
+from tests.helpers import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 DAY = "/termin/grundsicherung/stadthaus-3/2026-12-01/"
@@ -158,3 +160,33 @@ def test_random_input_to_the_booking_form_never_gives_a_500(client, clock, couns
 def test_random_input_to_the_booking_api_never_gives_a_500(client, clock, counsellor, relaxed_limits, body):
     response = client.post("/api/v1/bookings", body, content_type="application/json")
     assert response.status_code in (201, 400, 404, 409, 422)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/termin/",
+        "/termin/grundsicherung/stadthaus-3/",
+        DAY,
+        "/termin/grundsicherung/stadthaus-3/2026-12-02/",
+    ],
+)
+def test_booking_pages_cost_the_same_queries_however_many_bookings(
+    client, clock, counsellor, location, appointment_service, relaxed_limits, settings, path
+):
+    settings.BOOKING_FREE_TIMES_CACHE_SECONDS = 0  # measure the real work
+
+    def grow():
+        for n in range(30):
+            start = TUESDAY_9 + dt.timedelta(days=n // 5, minutes=45 * (n % 5))
+            AppointmentFactory(counsellor=counsellor, service=appointment_service, start=start)
+
+    assert_queries_do_not_grow(lambda: client.get(path), grow, limit=10)
+
+
+def test_the_management_page_costs_the_same_queries_however_many_bookings(
+    client, clock, counsellor, location, appointment_service
+):
+    booked = book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=PERSON)
+    grow = lambda: AppointmentFactory.create_batch(20, counsellor=counsellor, service=appointment_service)  # noqa: E731
+    assert_queries_do_not_grow(lambda: client.get(f"/termin/verwalten/{booked.token}/"), grow, limit=5)
