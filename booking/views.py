@@ -31,6 +31,7 @@ from .selectors import Availability, appointment_for_token, availability, bookab
 from .slots import DayPlan
 
 SESSION_KEY = "booking"
+MAX_DISTANCE_DAYS = 400
 DONE_KEY = "booking_done"
 
 
@@ -58,10 +59,12 @@ def _location_or_none(service: Service, slug: str) -> Location | None:
 
 
 def _parse_day(value: str) -> dt.date | None:
+    """A day from the URL, or None when malformed or further than a year and a bit away."""
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else None
+        day = dt.date.fromisoformat(value) if len(value) == 10 else None
     except ValueError:
         return None
+    return day if day and abs((day - timezone.localdate()).days) <= MAX_DISTANCE_DAYS else None
 
 
 def _restart(request: HttpRequest, message: str) -> HttpResponse:

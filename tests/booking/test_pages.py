@@ -50,6 +50,8 @@ def test_a_tampered_time_is_refused_with_a_message(client, clock, counsellor, re
         "/termin/grundsicherung/nirgends/",
         "/termin/grundsicherung/stadthaus-3/2026-13-45/",
         "/termin/grundsicherung/stadthaus-3/gestern/",
+        "/termin/grundsicherung/stadthaus-3/9999-12-31/",
+        "/termin/grundsicherung/stadthaus-3/0001-01-01/",
         "/termin/angaben/",
         "/termin/pruefen/",
         "/termin/bestaetigung/",
@@ -116,6 +118,7 @@ def test_the_management_link_gets_no_changes_and_offers_downloads(
     with time_machine.travel(TUESDAY_9 + dt.timedelta(hours=1)):
         assert client.get(base).status_code == 404
     assert client.get("/termin/verwalten/erfunden/").status_code == 404
+    assert client.get(base + "verschieben/9999-12-31/", follow=True).status_code == 200
 
 
 text = st.text(max_size=300)
@@ -190,3 +193,14 @@ def test_the_management_page_costs_the_same_queries_however_many_bookings(
     booked = book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=PERSON)
     grow = lambda: AppointmentFactory.create_batch(20, counsellor=counsellor, service=appointment_service)  # noqa: E731
     assert_queries_do_not_grow(lambda: client.get(f"/termin/verwalten/{booked.token}/"), grow, limit=5)
+
+
+@given(
+    day=st.dates().map(str) | st.text(alphabet="0123456789-", max_size=12),
+    start=st.text(max_size=40) | st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%MZ")),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_random_days_and_times_never_give_a_500(client, clock, counsellor, relaxed_limits, day, start):
+    url = f"/termin/grundsicherung/stadthaus-3/{day}/" if day else "/termin/grundsicherung/stadthaus-3/x/"
+    assert client.get(url).status_code in (200, 302, 404)
+    assert client.post(url, {"start": start}).status_code in (200, 302, 404)
