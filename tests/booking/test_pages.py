@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import signing
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from booking.forms import FILL_SALT
@@ -199,6 +199,8 @@ def test_the_management_page_costs_the_same_queries_however_many_bookings(
     day=st.dates().map(str) | st.text(alphabet="0123456789-", max_size=12),
     start=st.text(max_size=40) | st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%MZ")),
 )
+@example(day="9999-12-31", start="9999-12-31T23:45Z")
+@example(day="0001-01-01", start="2026-12-01T08:00Z")
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_random_days_and_times_never_give_a_500(client, clock, counsellor, relaxed_limits, day, start):
     url = f"/termin/grundsicherung/stadthaus-3/{day}/" if day else "/termin/grundsicherung/stadthaus-3/x/"
