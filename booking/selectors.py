@@ -139,10 +139,12 @@ def _static_plan(service, location, start, end, today, horizon_end, cache_key) -
 
 
 def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From local midnight before `start` to local midnight after `end` (zoneinfo gets the
+    offset of each midnight right, also on the days the clocks change)."""
     tz = timezone.get_default_timezone()
     return (
-        dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz),
+        dt.datetime.combine(start, dt.time(), tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
     )
 
 
