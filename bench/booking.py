@@ -194,7 +194,7 @@ def load(method: str, path: str, bodies: list) -> tuple[float, dict[int, int]]:
     return len(bodies) / elapsed, statuses
 
 
-def serve():
+def serve(**extra_env: str):
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         "sozialamt.wsgi:application",
@@ -203,7 +203,7 @@ def serve():
         f"--bind=127.0.0.1:{PORT}",
         "--log-level=error",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **ENV})
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **ENV, **extra_env})
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
@@ -255,6 +255,14 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+    server = serve(BOOKING_FREE_TIMES_CACHE_SECONDS="0")
+    try:
+        load("GET", "/bench/trivial", [None] * 200)
+        trivial_2, _ = load("GET", "/bench/trivial", [None] * 3000)
+        uncached, uncached_status = load("GET", api, [None] * 150)
+    finally:
+        server.terminate()
+        server.wait()
     print(f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} client processes, same run:")
     print(f"  trivial view           {trivial:8.1f} req/s")
     print(
@@ -262,6 +270,11 @@ def main() -> None:
     )
     print(
         f"  booking POSTs          {posts:8.1f} req/s = {posts / trivial:.2f}x trivial  statuses {post_status}"
+    )
+    print("with the free-times cache switched off (second server, same run):")
+    print(f"  trivial view           {trivial_2:8.1f} req/s")
+    print(
+        f"  free-times API 4 weeks {uncached:8.1f} req/s = {uncached / trivial_2:.2f}x trivial  {uncached_status}"
     )
 
 
