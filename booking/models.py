@@ -334,12 +334,39 @@ class CallListEntry(models.Model):
         return f"{self.appointment_id}: {self.get_reason_display()}"
 
 
+# Every appointment holds one row per UNIT it covers, per counsellor. The unique constraint on
+# (counsellor, unit_start) is what makes double booking impossible on PostgreSQL and SQLite
+# alike: two overlapping bookings would need the same row, and the second insert fails.
+UNIT_MINUTES = 5
+
+
+class Occupancy(models.Model):
+    """One 5-minute unit of a counsellor's time taken by an appointment."""
+
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="+")
+    unit_start = models.DateTimeField()
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="occupancy")
+
+    class Meta:
+        verbose_name = _("belegte Zeit")
+        verbose_name_plural = _("belegte Zeiten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counsellor", "unit_start"], name="occupancy_one_booking_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor_id} {self.unit_start:%Y-%m-%d %H:%M}"
+
+
 class PersonalDataAccess(models.Model):
-    """A staff member read a citizen's personal data (call list, letters): who, what, when."""
+    """A member of staff read a citizen's personal data: who, what, when."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    what = models.CharField(max_length=200)
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, related_name="+")
+    what = models.CharField(_("was"), max_length=200)
+    at = models.DateTimeField(_("wann"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at"]
@@ -347,4 +374,4 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("Zugriffe auf personenbezogene Daten")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id}: {self.what}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.what}"

@@ -12,3 +12,5 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs load scripts from a CDN; the schema is enough
     description="Öffnungszeiten, freie Termine, Buchungen und Wartenummern.",
 )
+
+api.add_router("/", "booking.api.router")

@@ -7,6 +7,7 @@ with DEBUG off there is no default for secrets and bad values stop the start-up.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -250,7 +251,6 @@ RETENTION_PRINT_BATCH_DAYS = env.int("RETENTION_PRINT_BATCH_DAYS", default=14)
 RETENTION_UNPOSTED_PRINT_BATCH_DAYS = env.int("RETENTION_UNPOSTED_PRINT_BATCH_DAYS", default=30)
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=365)
 PRINT_BATCH_HOUR = env.int("PRINT_BATCH_HOUR", default=6)
-from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -267,3 +267,14 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # WeasyPrint reports every rendering step at INFO; letters are rendered by the thousand.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+
+# Booking (issue 3): free-time grid, abuse limits. Rates are "requests per minute per client".
+BOOKING_SLOT_STEP_MINUTES = env.int("BOOKING_SLOT_STEP_MINUTES", default=15)
+BOOKING_SEARCH_RATE = env.int("BOOKING_SEARCH_RATE", default=120)
+BOOKING_POST_RATE = env.int("BOOKING_POST_RATE", default=20)
+# A form sent back faster than this was not filled in by a person.
+BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=3)
+# At most this many active (future, not cancelled) bookings per e-mail or phone and service.
+BOOKING_MAX_ACTIVE_PER_CONTACT = env.int("BOOKING_MAX_ACTIVE_PER_CONTACT", default=1)
+# Seconds free times stay cached; every booking change and admin edit invalidates them at once.
+BOOKING_FREE_TIMES_CACHE_SECONDS = env.int("BOOKING_FREE_TIMES_CACHE_SECONDS", default=60)

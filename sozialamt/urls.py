@@ -16,6 +16,7 @@ urlpatterns = [
     path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("intern/", include("booking.reminders.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("termin/", include("booking.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

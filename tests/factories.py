@@ -176,3 +176,15 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         done = factory.Trait(status=Appointment.Status.DONE)
         no_show = factory.Trait(status=Appointment.Status.NO_SHOW)
         cancelled = factory.Trait(status=Appointment.Status.CANCELLED)
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """A counsellor's absence (booking tests)."""
+
+    class Meta:
+        model = "booking.Absence"
+
+    counsellor = factory.SubFactory(CounsellorFactory)
+    start = dt.datetime(2026, 12, 3, 7, 0, tzinfo=dt.UTC)
+    end = dt.datetime(2026, 12, 3, 17, 0, tzinfo=dt.UTC)
+    reason = "Urlaub"

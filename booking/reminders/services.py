@@ -284,37 +284,6 @@ def tick_off_call(*, entry_id: int, user: AbstractBaseUser) -> None:
         raise ReminderError("Dieser Eintrag ist schon erledigt.")
 
 
-@transaction.atomic
-def cancel_by_office(
-    *, appointment_ids: Iterable[int], reason: str, user: AbstractBaseUser
-) -> list[Appointment]:
-    """Cancels booked appointments for the office (absence, closure) and tells each citizen.
-
-    Each appointment moves booked → cancelled by a conditional UPDATE, so one cancelled meanwhile
-    by the citizen is skipped, not cancelled twice."""
-    if not reason.strip():
-        raise ReminderError("Bitte einen Grund angeben.")
-    cancelled = []
-    for appointment in Appointment.objects.select_related("location").filter(
-        pk__in=list(appointment_ids), status=Appointment.Status.BOOKED
-    ):
-        if not Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
-            status=Appointment.Status.CANCELLED
-        ):
-            continue
-        AppointmentHistory.objects.create(
-            appointment=appointment,
-            old_status=Appointment.Status.BOOKED,
-            new_status=Appointment.Status.CANCELLED,
-            by=user,
-            note=f"Absage durch das Amt: {reason}"[:200],
-        )
-        appointment.status = Appointment.Status.CANCELLED
-        cancel_messages(appointment=appointment, by_office=True, reason=reason)
-        cancelled.append(appointment)
-    return cancelled
-
-
 # --- deleting on time -----------------------------------------------------------------------------
 
 PERSONAL_FIELDS = {

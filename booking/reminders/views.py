@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sozialamt import roles
 
+from .. import services as booking_services
 from .. import tasks
 from ..models import PrintBatch
 from . import batches, selectors, services
@@ -141,10 +142,10 @@ def cancel_by_office(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST":
             chosen = {int(pk) for pk in request.POST.getlist("appointment") if pk.isdigit()}
-            done = services.cancel_by_office(
+            done = booking_services.cancel_for_office(
                 appointment_ids=[a.pk for a in affected if a.pk in chosen],
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                by=request.user,
             )
             text = ngettext(
                 "%(count)d Termin abgesagt; die Bürgerin oder der Bürger wird benachrichtigt.",

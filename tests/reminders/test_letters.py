@@ -144,11 +144,11 @@ def test_the_daily_batch_has_a_cover_sheet_and_every_letter_due_today_once(clock
 
 @override_settings(TEMPLATES=BROKEN_CANCELLED_LETTER)
 def test_a_template_error_fails_that_letter_shows_it_and_the_batch_goes_on(clock, book, posting_day, clerk):
-    from booking.reminders.services import cancel_by_office
+    from booking.services import cancel_for_office
 
     fine = [book() for _ in range(2)]
     victim = book(phone="0251 1234")
-    cancel_by_office(appointment_ids=[victim.pk], reason="Erkrankung", user=clerk)
+    cancel_for_office(appointment_ids=[victim.pk], reason="Erkrankung", by=clerk)
     batch = build_print_batch()
     assert (batch.letter_count, batch.failed_count) == (2, 1)
     assert len(PdfReader(batch.file.path).pages) == 3
