@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from booking.models import Appointment, Occupancy
@@ -52,6 +53,11 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     appointment = Appointment.objects.get()
     expect(page.locator(".booking-code")).to_contain_text(appointment.code)
     assert timezone_hour(appointment.start) == 9
+    [confirmation] = mail.outbox  # sent once, by the (in-process) worker after commit
+    assert confirmation.to == ["erika@example.org"]
+    assert appointment.code in confirmation.body and "/termin/verwalten/" in confirmation.body
+    [(filename, ics, _mimetype)] = confirmation.attachments
+    assert filename.endswith(".ics") and "BEGIN:VEVENT" in ics
 
     page.get_by_role("link", name="Termin verschieben").click()
     expect(page.locator("h1")).to_contain_text("neuen Tag wählen")
@@ -63,6 +69,7 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     check(page, with_axe, "manage" if shots else None)
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)
+    assert len(mail.outbox) == 2 and "2. Dezember 2026" in mail.outbox[1].body  # the new time, confirmed
 
     page.get_by_role("link", name="Termin absagen").click()
     expect(page.locator("h1")).to_have_text("Termin absagen?")
