@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appointment
+from .reminders.letters import address_fits_window
 from .slots import Slot
 
 LANGUAGES = [
@@ -83,7 +84,21 @@ class PersonForm(forms.Form):
             for name in ("street", "postcode", "city"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Für eine Erinnerung per Brief brauchen wir Ihre Adresse."))
+            self._check_window(data)
         return data
+
+    def _check_window(self, data: dict) -> None:
+        # The letter never cuts an address; one that would not fit the envelope window is
+        # refused here, while the citizen can still shorten it.
+        fields = {name: data.get(name) or "" for name in ("name", "street", "postcode", "city")}
+        if not self.errors and not address_fits_window(address_extra="", **fields):
+            self.add_error(
+                "street",
+                _(
+                    "Name und Anschrift sind zu lang für das Adressfeld eines Briefes. "
+                    "Bitte kürzen Sie sie, zum Beispiel „Str.“ statt „Straße“."
+                ),
+            )
 
     def person(self) -> dict:
         """The cleaned data as the booking service takes it."""

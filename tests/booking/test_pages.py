@@ -206,3 +206,37 @@ def test_random_days_and_times_never_give_a_500(client, clock, counsellor, relax
     url = f"/termin/grundsicherung/stadthaus-3/{day}/" if day else "/termin/grundsicherung/stadthaus-3/x/"
     assert client.get(url).status_code in (200, 302, 404)
     assert client.post(url, {"start": start}).status_code in (200, 302, 404)
+
+
+def test_an_address_too_long_for_the_envelope_window_is_refused_at_entry():
+    from booking.forms import PersonForm
+
+    form = PersonForm(
+        {
+            "name": "Maximiliane Alexandra Friederike Wilhelmine Charlotte von und zu Hohenzollern-Sigmaringen-Hechingen",
+            "reminder": "letter",
+            "street": "Kardinal-von-Galen-Ring-Verlängerung Hinterhaus 123 a",
+            "postcode": "48149",
+            "city": "Münster-Gremmendorf-Angelmodde-West",
+            "language": "de",
+        }
+    )
+    assert not form.is_valid()
+    assert "zu lang für das Adressfeld" in form.errors["street"][0]
+    assert form.data["street"].startswith("Kardinal")  # what was typed stays
+
+
+def test_a_long_but_fitting_address_is_accepted_and_wrapped_not_cut():
+    from booking.forms import PersonForm
+
+    form = PersonForm(
+        {
+            "name": "Erika Mustermann",
+            "reminder": "letter",
+            "street": "Kardinal-von-Galen-Ring 123",
+            "postcode": "48149",
+            "city": "Münster",
+            "language": "de",
+        }
+    )
+    assert form.is_valid(), form.errors
