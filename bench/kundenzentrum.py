@@ -127,6 +127,8 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         env={**os.environ, **ENV},
     )
     for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited")
         try:
             requests.get(f"http://127.0.0.1:{port}/bench/trivial", timeout=5)
             return process

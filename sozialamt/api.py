@@ -13,4 +13,5 @@ api = NinjaAPI(
     description="Öffnungszeiten, freie Termine, Buchungen und Wartenummern.",
 )
 
+api.add_router("/", "booking.api.router")
 api.add_router("/", "kundenzentrum.api.router")

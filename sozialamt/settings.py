@@ -7,6 +7,7 @@ with DEBUG off there is no default for secrets and bad values stop the start-up.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +28,11 @@ def _database(url_var: str = "DATABASE_URL") -> dict:
         config = env.db_url(url_var, default=default)
     except Exception as exc:  # environ raises several types for a malformed URL
         raise ImproperlyConfigured(f"{url_var} is not a valid database URL: {exc}") from exc
-    if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"{url_var} names an unsupported database engine.")
+    engine = config.get("ENGINE") or ""
+    if engine.rsplit(".", 1)[-1] not in {"sqlite3", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"{url_var} must be a postgres:// or sqlite:// URL, not {engine or 'empty'!r}."
+        )
     config.setdefault("ATOMIC_REQUESTS", False)
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     if "sqlite" in config["ENGINE"]:
@@ -225,6 +229,55 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Reminders, letters and deleting on time (booking/reminders/). Every value can be set by env.
+# Due e-mails are swept every minute in batches of this size (a fixed number of queries each).
+MESSAGE_SWEEP_BATCH = env.int("MESSAGE_SWEEP_BATCH", default=500)
+# A claim older than this is taken to be from a dead worker and the message becomes due again;
+# longer than CELERY_TASK_TIME_LIMIT so a live send is never doubled.
+MESSAGE_CLAIM_TIMEOUT_SECONDS = env.int("MESSAGE_CLAIM_TIMEOUT_SECONDS", default=300)
+# A queued id that no worker took (broker lost it) is queued again after this.
+MESSAGE_REQUEUE_SECONDS = env.int("MESSAGE_REQUEUE_SECONDS", default=600)
+# SMTP failures: retry after base·2^(n-1) seconds, at most max seconds, then give up.
+MESSAGE_RETRY_BASE_SECONDS = env.int("MESSAGE_RETRY_BASE_SECONDS", default=60)
+MESSAGE_RETRY_MAX_SECONDS = env.int("MESSAGE_RETRY_MAX_SECONDS", default=3600)
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
+# Letters per WeasyPrint document while building a print batch (bounds memory).
+PRINT_BATCH_CHUNK = env.int("PRINT_BATCH_CHUNK", default=50)
+# Retention (DSGVO Art. 5 (1) e): days until personal data is emptied or files deleted.
+RETENTION_APPOINTMENT_DAYS = env.int("RETENTION_APPOINTMENT_DAYS", default=30)
+RETENTION_CANCELLED_DAYS = env.int("RETENTION_CANCELLED_DAYS", default=7)
+RETENTION_PRINT_BATCH_DAYS = env.int("RETENTION_PRINT_BATCH_DAYS", default=14)
+RETENTION_UNPOSTED_PRINT_BATCH_DAYS = env.int("RETENTION_UNPOSTED_PRINT_BATCH_DAYS", default=30)
+RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=365)
+PRINT_BATCH_HOUR = env.int("PRINT_BATCH_HOUR", default=6)
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reminders-sweep-due-messages": {"task": "booking.tasks.sweep_messages", "schedule": 60.0},
+        "reminders-daily-print-batch": {
+            "task": "booking.tasks.build_print_batch",
+            "schedule": crontab(hour=PRINT_BATCH_HOUR, minute=0),
+        },
+        "reminders-delete-personal-data": {
+            "task": "booking.tasks.delete_personal_data",
+            "schedule": crontab(hour=2, minute=30),
+        },
+    }
+)
+# WeasyPrint reports every rendering step at INFO; letters are rendered by the thousand.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+
+# Booking (issue 3): free-time grid, abuse limits. Rates are "requests per minute per client".
+BOOKING_SLOT_STEP_MINUTES = env.int("BOOKING_SLOT_STEP_MINUTES", default=15)
+BOOKING_SEARCH_RATE = env.int("BOOKING_SEARCH_RATE", default=120)
+BOOKING_POST_RATE = env.int("BOOKING_POST_RATE", default=20)
+# A form sent back faster than this was not filled in by a person.
+BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=3)
+# At most this many active (future, not cancelled) bookings per e-mail or phone and service.
+BOOKING_MAX_ACTIVE_PER_CONTACT = env.int("BOOKING_MAX_ACTIVE_PER_CONTACT", default=1)
+# Seconds free times stay cached; every booking change and admin edit invalidates them at once.
+BOOKING_FREE_TIMES_CACHE_SECONDS = env.int("BOOKING_FREE_TIMES_CACHE_SECONDS", default=60)
 
 # Kundenzentrum (walk-in queue). Check-in of a booked appointment is possible from
 # CHECKIN_EARLY minutes before to CHECKIN_LATE minutes after its start; a clerk may mark a

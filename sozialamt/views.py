@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,10 +66,19 @@ def opening_hours(request: HttpRequest) -> HttpResponse:
 @require_GET
 def services(request: HttpRequest) -> HttpResponse:
     active_locations = Prefetch("locations", queryset=_active_locations())
+    found = list(Service.objects.active().prefetch_related(active_locations))
+    groups = [
+        ("ohne-termin", _("Ohne Termin im Kundenzentrum"), Service.Channel.WALK_IN),
+        ("mit-oder-ohne-termin", _("Mit oder ohne Termin"), Service.Channel.BOTH),
+        ("mit-termin", _("Nur mit Termin"), Service.Channel.APPOINTMENT),
+    ]
+    sections = [
+        (anchor, title, [s for s in found if s.channel == channel]) for anchor, title, channel in groups
+    ]
     return render(
         request,
         "sozialamt/services.html",
-        {"services": Service.objects.active().prefetch_related(active_locations)},
+        {"sections": [section for section in sections if section[2]], "has_services": bool(found)},
     )
 
 

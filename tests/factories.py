@@ -178,6 +178,18 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         cancelled = factory.Trait(status=Appointment.Status.CANCELLED)
 
 
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """A counsellor's absence (booking tests)."""
+
+    class Meta:
+        model = "booking.Absence"
+
+    counsellor = factory.SubFactory(CounsellorFactory)
+    start = dt.datetime(2026, 12, 3, 7, 0, tzinfo=dt.UTC)
+    end = dt.datetime(2026, 12, 3, 17, 0, tzinfo=dt.UTC)
+    reason = "Urlaub"
+
+
 class TicketFactory(factory.django.DjangoModelFactory):
     """A waiting walk-in ticket; traits for the other statuses. Numbers come from a sequence."""
 

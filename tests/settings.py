@@ -25,3 +25,10 @@ LANGUAGE_CODE = "de"
 # Static files straight from the finders, as in development (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A real Celery worker started by a test (tests/reminders/test_worker.py) runs with these
+# settings too; the environment switches off eager tasks there and sends e-mail to files.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
+if os.environ.get("TEST_EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["TEST_EMAIL_BACKEND"]
+    EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH", "")

@@ -87,8 +87,9 @@ def test_services_page_lists_description_documents_and_channel(
     client, location, appointment_service, walk_in_service
 ):
     page = text(client.get(reverse("services")))
-    assert "Grundsicherung" in page and "nur mit Termin" in page
-    assert "Unterlagen abgeben" in page and "ohne Termin im Kundenzentrum" in page
+    walk_in = page.index("Ohne Termin im Kundenzentrum Unterlagen abgeben")
+    by_appointment = page.index("Nur mit Termin Grundsicherung")
+    assert walk_in < by_appointment
     assert "Personalausweis" in page
     assert "ServiceFactory" not in page
 
@@ -136,3 +137,12 @@ def test_pages_send_a_content_security_policy_that_allows_only_this_site(client)
     policy = client.get(reverse("home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "http" not in policy
+
+
+def test_a_citizen_can_switch_the_pages_to_english(client, location):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("opening-hours")}, follow=True
+    )
+    page = text(response)
+    assert 'lang="en"' in response.content.decode()
+    assert "Opening hours" in page and "Öffnungszeiten" not in page

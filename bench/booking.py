@@ -1,0 +1,282 @@
+"""Booking bench: SQL queries of the free-times page and API with 0 and 2,000 bookings, and
+requests per second under gunicorn (2 workers) of the 4-week free-times API and of booking
+POSTs against a trivial Django view served the same way in the same run.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_booking_bench \\
+    BENCH_REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/booking.py
+
+The database named in BENCH_DATABASE_URL is created if needed and EMPTIED on every run.
+"""
+
+import datetime as dt
+import http.client
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sz_booking_bench")
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DATABASE_URL": DB_URL,
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+    "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_COOKIES": "false",
+    "LOG_LEVEL": "ERROR",
+    "CONN_MAX_AGE": "60",
+}
+os.environ.update(ENV)
+PORT = int(os.environ.get("BENCH_PORT", "8102"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # >1: gthread workers
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+COUNSELLORS = 20
+BOOKINGS = 2000
+
+
+def ensure_database() -> None:
+    import psycopg2
+
+    name = urlparse(DB_URL).path.lstrip("/")
+    conn = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def seed_office():
+    from booking.models import Counsellor, WorkingHours
+    from sozialamt import demo
+    from sozialamt.models import Service
+
+    location = demo.seed_office()
+    service = Service.objects.get(slug="grundsicherung")
+    for n in range(COUNSELLORS):
+        counsellor = Counsellor.objects.create(name=f"Beratung {n + 1}", location=location, room=f"E.{n:02d}")
+        counsellor.services.add(service)
+        WorkingHours.objects.bulk_create(
+            WorkingHours(
+                counsellor=counsellor,
+                weekday=weekday,
+                starts=dt.time.fromisoformat(opens),
+                ends=dt.time.fromisoformat(closes),
+            )
+            for weekday, opens, closes in demo.SEED_HOURS
+        )
+    return location, service
+
+
+def seed_bookings(location, service) -> int:
+    """2,000 bookings spread over the counsellors and the bookable days (bulk, with occupancy)."""
+    from booking.models import UNIT_MINUTES, Appointment, Counsellor, Occupancy
+    from booking.selectors import availability
+    from booking.services import new_code
+    from booking.slots import units
+
+    avail = availability(service=service, location=location)
+    counsellors = list(Counsellor.objects.filter(location=location))
+    appointments = []
+    # Every 90 minutes (45 booked, 45 free) for every counsellor, then into a few of the gaps.
+    slots = [slot for offset in (0, 3) for plan in avail.days for slot in plan.slots[offset::6]]
+    for slot in slots:
+        for counsellor in counsellors:
+            if counsellor.pk in slot.counsellors and len(appointments) < BOOKINGS:
+                appointments.append(
+                    Appointment(
+                        code=new_code(),
+                        token_hash=f"{len(appointments):064x}",
+                        service=service,
+                        location=location,
+                        counsellor=counsellor,
+                        start=slot.start,
+                        end=slot.end,
+                        name="Bench",
+                    )
+                )
+    Appointment.objects.bulk_create(appointments)
+    unit = dt.timedelta(minutes=UNIT_MINUTES)
+    Occupancy.objects.bulk_create(
+        (
+            Occupancy(counsellor_id=a.counsellor_id, unit_start=u, appointment=a)
+            for a in appointments
+            for u in units(a.start, a.end, unit)
+        ),
+        batch_size=5000,
+    )
+    from booking import freecache
+
+    freecache._bump(freecache.BOOKINGS_KEY)  # bulk_create sends no signals
+    return len(appointments)
+
+
+def count_queries(paths: list[str]) -> dict[str, tuple[int, int]]:
+    """(uncached, cached) SQL queries per path."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client()
+    counts = {}
+    for path in paths:
+        found = []
+        for seconds in (0, 60):
+            with override_settings(BOOKING_FREE_TIMES_CACHE_SECONDS=seconds):
+                client.get(path)  # warm up (imports; fills the cache when on)
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            found.append(len(captured.captured_queries))
+        counts[path] = tuple(found)
+    return counts
+
+
+def free_starts(service, location, count: int) -> list:
+    """Starts that do not overlap each other, one per free counsellor, so that every POST can succeed."""
+    from booking.selectors import availability
+
+    starts, last_end = [], None
+    for plan in availability(service=service, location=location).days:
+        for slot in plan.slots:
+            if last_end is None or slot.start >= last_end:
+                starts += [slot.start] * len(slot.counsellors)
+                last_end = slot.end
+    return starts[:count]
+
+
+def _worker(args):
+    method, path, bodies = args
+    statuses = []
+    for body in bodies:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        statuses.append(response.status)
+        conn.close()
+    return statuses
+
+
+def load(method: str, path: str, bodies: list) -> tuple[float, dict[int, int]]:
+    """Requests per second for the bodies (None for GET), sent by CLIENTS processes."""
+    chunks = [(method, path, bodies[i::CLIENTS]) for i in range(CLIENTS)]
+    with multiprocessing.Pool(CLIENTS) as pool:
+        started = time.perf_counter()
+        results = pool.map(_worker, chunks)
+        elapsed = time.perf_counter() - started
+    statuses: dict[int, int] = {}
+    for status in (s for chunk in results for s in chunk):
+        statuses[status] = statuses.get(status, 0) + 1
+    return len(bodies) / elapsed, statuses
+
+
+def serve(**extra_env: str):
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "sozialamt.wsgi:application",
+        f"--workers={WORKERS}",
+        f"--threads={THREADS}",
+        f"--bind=127.0.0.1:{PORT}",
+        "--log-level=error",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **ENV, **extra_env})
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            conn.request("GET", "/bench/trivial")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    ensure_database()
+    setup_django()
+    from django.utils import timezone
+
+    location, service = seed_office()
+    end = timezone.localdate() + dt.timedelta(days=28)
+    api = f"/api/v1/free-times?service={service.slug}&location={location.slug}&end={end}"
+    page = f"/termin/{service.slug}/{location.slug}/"
+    empty = count_queries([page, api])
+    booked = seed_bookings(location, service)
+    full = count_queries([page, api])
+    print("SQL queries (uncached, from the cache):")
+    print(f"  0 bookings:    free-times page {empty[page]}, API {empty[api]}")
+    print(f"  {booked} bookings: free-times page {full[page]}, API {full[api]}")
+    times = free_starts(service, location, 400)
+    server = serve()
+    try:
+        load("GET", "/bench/trivial", [None] * 200)  # warm up both workers
+        load("GET", api, [None] * 20)
+        trivial, _ = load("GET", "/bench/trivial", [None] * 3000)
+        free, free_status = load("GET", api, [None] * 600)
+        bodies = [
+            json.dumps(
+                {
+                    "service": service.slug,
+                    "location": location.slug,
+                    "start": start.isoformat(),
+                    "name": f"Bench {n}",
+                    "reminder": "email",
+                    "email": f"bench{n}@example.org",
+                }
+            )
+            for n, start in enumerate(times)
+        ]
+        posts, post_status = load("POST", "/api/v1/bookings", bodies)
+    finally:
+        server.terminate()
+        server.wait()
+    server = serve(BOOKING_FREE_TIMES_CACHE_SECONDS="0")
+    try:
+        load("GET", "/bench/trivial", [None] * 200)
+        trivial_2, _ = load("GET", "/bench/trivial", [None] * 3000)
+        uncached, uncached_status = load("GET", api, [None] * 150)
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} client processes, same run:")
+    print(f"  trivial view           {trivial:8.1f} req/s")
+    print(
+        f"  free-times API 4 weeks {free:8.1f} req/s = {free / trivial:.2f}x trivial  statuses {free_status}"
+    )
+    print(
+        f"  booking POSTs          {posts:8.1f} req/s = {posts / trivial:.2f}x trivial  statuses {post_status}"
+    )
+    print("with the free-times cache switched off (second server, same run):")
+    print(f"  trivial view           {trivial_2:8.1f} req/s")
+    print(
+        f"  free-times API 4 weeks {uncached:8.1f} req/s = {uncached / trivial_2:.2f}x trivial  {uncached_status}"
+    )
+
+
+if __name__ == "__main__":
+    main()

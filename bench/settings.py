@@ -1,0 +1,12 @@
+"""Settings for bench/booking.py: the real settings plus a trivial view to compare against."""
+
+from sozialamt.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# The bench is one client hammering the server: rate limits would measure themselves.
+BOOKING_SEARCH_RATE = 10**9
+BOOKING_POST_RATE = 10**9
+# No collectstatic before the bench: plain static storage, files served from the finders.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# 409s and 404s are expected answers in the bench; do not log each one.
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405

@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from .models import Absence, Appointment, AppointmentHistory, Counsellor, PersonalDataAccess, WorkingHours
+from .services import log_personal_data_access
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
+
+
+@admin.register(Counsellor)
+class CounsellorAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "room", "location", "active"]
+    list_filter = ["location", "active", "services"]
+    search_fields = ["name", "team"]
+    filter_horizontal = ["services"]
+    inlines = [WorkingHoursInline, AbsenceInline]
+
+
+class HistoryInline(admin.TabularInline):
+    model = AppointmentHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ["old_status", "new_status", "at", "by", "note"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    """Read-mostly: bookings are changed through the services (pages, API), not here."""
+
+    list_display = ["code", "start", "service", "location", "counsellor", "status"]
+    list_filter = ["status", "location", "service"]
+    search_fields = ["code"]
+    date_hierarchy = "start"
+    exclude = ["token_hash"]
+    inlines = [HistoryInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        appointment = self.get_object(request, object_id)
+        if appointment is not None:
+            log_personal_data_access(
+                user=request.user, appointment=appointment, what="Admin: Termin angesehen"
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "appointment", "what"]
+    list_filter = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

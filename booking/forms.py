@@ -1,0 +1,192 @@
+"""Forms of the booking pages; PersonForm also validates the API's personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Appointment
+from .reminders.letters import address_fits_window
+from .slots import Slot
+
+LANGUAGES = [
+    ("de", _("Deutsch")),
+    ("en", _("Englisch")),
+    ("tr", _("Türkisch")),
+    ("ar", _("Arabisch")),
+    ("ru", _("Russisch")),
+    ("uk", _("Ukrainisch")),
+    ("pl", _("Polnisch")),
+    ("fa", _("Persisch")),
+]
+REMINDERS = [
+    (Appointment.Reminder.EMAIL, _("per E-Mail")),
+    (Appointment.Reminder.LETTER, _("per Brief an meine Adresse")),
+    (Appointment.Reminder.BOTH, _("per E-Mail und per Brief")),
+    (Appointment.Reminder.NONE, _("keine Erinnerung")),
+]
+FILL_SALT = "booking.form-rendered"
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 /()\-]{4,38}$", _("Bitte nur Ziffern, Leerzeichen und + / ( ) - eingeben.")
+)
+postcode_validator = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat fünf Ziffern, zum Beispiel 48155."))
+no_controls = RegexValidator(r"^[^\x00-\x1f\x7f]*$", _("Dieses Feld enthält unzulässige Zeichen."))
+
+
+class PersonForm(forms.Form):
+    """The personal data the office needs for an appointment, and no more."""
+
+    name = forms.CharField(label=_("Vor- und Nachname"), max_length=120, validators=[no_controls])
+    reminder = forms.ChoiceField(
+        label=_("Wie möchten Sie erinnert werden?"), choices=REMINDERS, widget=forms.RadioSelect
+    )
+    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254, required=False)
+    street = forms.CharField(
+        label=_("Straße und Hausnummer"), max_length=60, required=False, validators=[no_controls]
+    )
+    postcode = forms.CharField(
+        label=_("Postleitzahl"), max_length=5, required=False, validators=[postcode_validator]
+    )
+    city = forms.CharField(label=_("Ort"), max_length=60, required=False, validators=[no_controls])
+    phone = forms.CharField(
+        label=_("Telefonnummer (freiwillig)"), max_length=40, required=False, validators=[phone_validator]
+    )
+    language = forms.ChoiceField(label=_("In welcher Sprache möchten Sie Post bekommen?"), choices=LANGUAGES)
+    interpreter_language = forms.CharField(
+        label=_("Ich brauche eine Dolmetscherin oder einen Dolmetscher für diese Sprache (freiwillig)"),
+        max_length=60,
+        required=False,
+        validators=[no_controls],
+    )
+    step_free = forms.BooleanField(label=_("Ich brauche einen stufenlosen Zugang."), required=False)
+    accompanied = forms.BooleanField(label=_("Ich komme mit einer Begleitperson."), required=False)
+    case_reference = forms.CharField(
+        label=_("Aktenzeichen (freiwillig, steht auf Ihren Schreiben vom Sozialamt)"),
+        max_length=40,
+        required=False,
+        validators=[no_controls],
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        reminder = data.get("reminder")
+        if reminder in ("email", "both") and not data.get("email"):
+            self.add_error("email", _("Für eine Erinnerung per E-Mail brauchen wir Ihre E-Mail-Adresse."))
+        if reminder in ("letter", "both"):
+            for name in ("street", "postcode", "city"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Für eine Erinnerung per Brief brauchen wir Ihre Adresse."))
+            self._check_window(data)
+        return data
+
+    def _check_window(self, data: dict) -> None:
+        # The letter never cuts an address; one that would not fit the envelope window is
+        # refused here, while the citizen can still shorten it.
+        fields = {name: data.get(name) or "" for name in ("name", "street", "postcode", "city")}
+        if not self.errors and not address_fits_window(address_extra="", **fields):
+            self.add_error(
+                "street",
+                _(
+                    "Name und Anschrift sind zu lang für das Adressfeld eines Briefes. "
+                    "Bitte kürzen Sie sie, zum Beispiel „Str.“ statt „Straße“."
+                ),
+            )
+
+    def person(self) -> dict:
+        """The cleaned data as the booking service takes it."""
+        data = dict(self.cleaned_data)
+        data["email"] = data.get("email", "").lower()
+        return data
+
+
+class PersonPageForm(PersonForm):
+    """PersonForm on the web page: with a honeypot and a minimum fill time against bots."""
+
+    # Hidden from people by CSS; bots that fill every field give themselves away.
+    website = forms.CharField(label=_("Bitte dieses Feld leer lassen"), required=False)
+    rendered = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rendered"].initial = signing.dumps(timezone.now().timestamp(), salt=FILL_SALT)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "name",
+            Fieldset(_("Erinnerung an Ihren Termin"), "reminder", "email", "street", "postcode", "city"),
+            "phone",
+            "language",
+            Fieldset(_("Unterstützung (freiwillig)"), "interpreter_language", "step_free", "accompanied"),
+            "case_reference",
+            Div("website", css_class="booking-hp", aria_hidden="true"),
+            "rendered",
+            HTML('{% include "booking/includes/_privacy_notice.html" %}'),
+            Submit("submit", _("Weiter zur Übersicht")),
+        )
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(
+                _("Das Formular konnte nicht gesendet werden. Bitte versuchen Sie es erneut.")
+            )
+        try:
+            rendered = float(signing.loads(self.data.get("rendered", ""), salt=FILL_SALT, max_age=3 * 3600))
+        except (signing.BadSignature, TypeError, ValueError):
+            self.fields["rendered"].initial = signing.dumps(timezone.now().timestamp(), salt=FILL_SALT)
+            raise forms.ValidationError(
+                _("Das Formular ist abgelaufen oder wurde verändert. Bitte senden Sie es noch einmal.")
+            ) from None
+        if timezone.now().timestamp() - rendered < settings.BOOKING_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _(
+                    "Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal."
+                )
+            )
+        return data
+
+    def person(self) -> dict:
+        data = super().person()
+        data.pop("website", None)
+        data.pop("rendered", None)
+        return data
+
+
+class TimeForm(forms.Form):
+    """Pick one of a day's free times; any other value is refused."""
+
+    start = forms.ChoiceField(
+        label=_("Freie Zeiten"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _(
+                "Diese Zeit ist nicht (mehr) frei. Bitte wählen Sie eine der angezeigten Zeiten."
+            ),
+            "required": _("Bitte wählen Sie eine Zeit."),
+        },
+    )
+
+    def __init__(self, *args, slots: tuple[Slot, ...] = (), submit_label: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.slots = {slot_value(s.start): s for s in slots}
+        self.fields["start"].choices = [
+            (value, timezone.localtime(s.start).strftime("%H:%M")) for value, s in self.slots.items()
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout("start", Submit("submit", submit_label or _("Weiter")))
+
+    @property
+    def slot(self) -> Slot:
+        return self.slots[self.cleaned_data["start"]]
+
+
+def slot_value(start: dt.datetime) -> str:
+    return start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")

@@ -1,0 +1,62 @@
+"""Free times are read far more often than they change: they are cached under a generation
+number that every booking change and every admin edit of hours, absences or closures bumps
+(after commit). The cache only spares work: a booking is still checked against the
+database constraint, so a stale entry can never cause a double booking.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+# Two generations: bookings (every appointment change) and static (admin edits of hours,
+# absences, closures, counsellors, services). Free times depend on both; the static part of
+# the arithmetic (days, working hours) only on the second, so it survives new bookings.
+BOOKINGS_KEY = "booking:free:generation"
+STATIC_KEY = "booking:free:static-generation"
+
+
+def generations() -> tuple[int, int]:
+    """The current (bookings, static) generations, in one cache round trip."""
+    found = cache.get_many([BOOKINGS_KEY, STATIC_KEY])
+    for name in (BOOKINGS_KEY, STATIC_KEY):
+        if name not in found:
+            cache.add(name, 1, timeout=None)
+            found[name] = cache.get(name, 1)
+    return found[BOOKINGS_KEY], found[STATIC_KEY]
+
+
+def bump_after_commit(*, static: bool = False) -> None:
+    """Invalidates cached free times now and again once the transaction commits
+    (a reader between the two may have cached what it saw before the commit)."""
+    names = (BOOKINGS_KEY, STATIC_KEY) if static else (BOOKINGS_KEY,)
+    _bump(*names)
+    transaction.on_commit(lambda: _bump(*names))
+
+
+def _bump(*names: str) -> None:
+    for name in names or (BOOKINGS_KEY,):
+        try:
+            cache.incr(name)
+        except ValueError:
+            cache.add(name, 1, timeout=None)
+
+
+def keys(*parts) -> tuple[str | None, str | None]:
+    """Cache keys for the whole answer (both generations) and for its static part (static
+    generation only); (None, None) when caching is switched off."""
+    if not settings.BOOKING_FREE_TIMES_CACHE_SECONDS:
+        return None, None
+    bookings, static = generations()
+    suffix = ":".join(map(str, parts))
+    return f"booking:free:{bookings}:{static}:{suffix}", f"booking:static:{static}:{suffix}"
+
+
+def get(cache_key: str | None):
+    return cache.get(cache_key) if cache_key else None
+
+
+def put(cache_key: str | None, value) -> None:
+    if cache_key:
+        cache.set(cache_key, value, timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS)

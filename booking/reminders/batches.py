@@ -1,0 +1,178 @@
+"""The daily print batch: every letter due today in one PDF with a cover sheet.
+
+Memory stays bounded: letters are rendered PRINT_BATCH_CHUNK at a time into temporary PDFs,
+which pypdf then concatenates into the batch file."""
+
+import datetime as dt
+import logging
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from sozialamt.hours import aware
+
+from ..models import Appointment, CallListEntry, Message, PrintBatch
+from .letters import LetterError, document_html, letter_html, write_pdf
+from .services import ReminderError, add_to_call_list
+
+logger = logging.getLogger(__name__)
+
+Status, Channel = Message.Status, Message.Channel
+# A batch still "building" after this long was left by a dead worker; its letters go back.
+STALE_BUILD = dt.timedelta(hours=1)
+
+
+def build_print_batch(*, day: dt.date | None = None) -> PrintBatch | None:
+    """Collects every pending letter due by the end of `day` (today) into a new batch and renders it.
+
+    Letters whose posting day has passed go to the call list instead: they would arrive too late.
+    None when no letter is due."""
+    now = timezone.now()
+    day = day or timezone.localdate(now)
+    _release_stale_builds(now)
+    _move_late_letters_to_call_list(day)
+    batch = _claim_letters(day, now)
+    if batch is None:
+        return None
+    _render(batch)
+    return batch
+
+
+def _release_stale_builds(now: dt.datetime) -> None:
+    for batch in PrintBatch.objects.filter(
+        status=PrintBatch.Status.BUILDING, created_at__lt=now - STALE_BUILD
+    ):
+        with transaction.atomic():
+            batch.letters.filter(status=Status.SENDING).update(
+                status=Status.PENDING, batch=None, claimed_at=None
+            )
+            if not batch.letters.exists():
+                batch.delete()
+
+
+def _move_late_letters_to_call_list(day: dt.date) -> None:
+    late = Message.objects.filter(
+        channel=Channel.LETTER, status=Status.PENDING, batch__isnull=True, due_at__lt=aware(day, dt.time())
+    ).select_related("appointment")
+    for message in late:
+        with transaction.atomic():
+            if Message.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.CANCELLED):
+                reason = (
+                    CallListEntry.Reason.CANCELLED
+                    if message.kind == Message.Kind.CANCELLED
+                    else CallListEntry.Reason.TOO_LATE
+                )
+                add_to_call_list(appointment=message.appointment, reason=reason)
+
+
+@transaction.atomic
+def _claim_letters(day: dt.date, now: dt.datetime) -> PrintBatch | None:
+    batch = PrintBatch.objects.create(day=day)
+    claimed = Message.objects.filter(
+        channel=Channel.LETTER,
+        status=Status.PENDING,
+        batch__isnull=True,
+        due_at__lt=aware(day + dt.timedelta(days=1), dt.time()),
+    ).update(batch=batch, status=Status.SENDING, claimed_at=now)
+    if not claimed:
+        transaction.set_rollback(True)
+        return None
+    return batch
+
+
+def _render(batch: PrintBatch) -> None:
+    letters = (
+        batch.letters.filter(status=Status.SENDING)
+        .select_related("appointment__service", "appointment__location", "appointment__counsellor")
+        .order_by("appointment__postcode", "pk")
+    )
+    chunk_size = settings.PRINT_BATCH_CHUNK
+    with tempfile.TemporaryDirectory(prefix="print-batch-") as tmp:
+        parts: list[Path] = []
+        sections: list[str] = []
+        done: list[int] = []
+        counts = {"ok": 0, "failed": 0}
+        for message in letters.iterator(chunk_size=chunk_size):
+            section = _letter_section(message, counts)
+            if section is None:
+                continue
+            sections.append(section)
+            done.append(message.pk)
+            if len(sections) >= chunk_size:
+                parts.append(_render_chunk(sections, done, Path(tmp), len(parts)))
+                sections, done = [], []
+        if sections:
+            parts.append(_render_chunk(sections, done, Path(tmp), len(parts)))
+        cover = Path(tmp) / "cover.pdf"
+        cover_html = render_to_string(
+            "letters/cover.html", {"batch": batch, "count": counts["ok"], "failed": counts["failed"]}
+        )
+        write_pdf(document_html([cover_html], title=f"Druckstapel {batch.day:%d.%m.%Y}"), cover, tagged=False)
+        _finish(batch, [cover, *parts], Path(tmp), counts)
+
+
+def _letter_section(message: Message, counts: dict) -> str | None:
+    if message.kind == Message.Kind.REMINDER and message.appointment.status != Appointment.Status.BOOKED:
+        Message.objects.filter(pk=message.pk).update(status=Status.CANCELLED)
+        return None
+    try:
+        section = letter_html(message)
+    except LetterError as exc:
+        logger.error("Letter %s (appointment %s) failed: %s", message.pk, message.appointment.code, exc)
+        Message.objects.filter(pk=message.pk).update(status=Status.FAILED, last_error=str(exc)[:500])
+        add_to_call_list(appointment=message.appointment, reason=CallListEntry.Reason.LETTER_FAILED)
+        counts["failed"] += 1
+        return None
+    counts["ok"] += 1
+    return section
+
+
+def _render_chunk(sections: list[str], message_ids: list[int], tmp: Path, index: int) -> Path:
+    target = tmp / f"part-{index:05d}.pdf"
+    write_pdf(document_html(sections, title="Druckstapel"), target, tagged=False)
+    Message.objects.filter(pk__in=message_ids, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now()
+    )
+    return target
+
+
+def _finish(batch: PrintBatch, parts: list[Path], tmp: Path, counts: dict) -> None:
+    merged = tmp / "batch.pdf"
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    with merged.open("wb") as out:
+        writer.write(out)
+    writer.close()
+    with merged.open("rb") as handle:
+        batch.file.save(f"druckstapel-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", File(handle), save=False)
+    PrintBatch.objects.filter(pk=batch.pk, status=PrintBatch.Status.BUILDING).update(
+        file=batch.file.name,
+        status=PrintBatch.Status.READY,
+        letter_count=counts["ok"],
+        failed_count=counts["failed"],
+        finished_at=timezone.now(),
+    )
+    batch.refresh_from_db()
+
+
+@transaction.atomic
+def mark_batch(*, batch_id: int, status: str, user: AbstractBaseUser) -> PrintBatch:
+    """Records that a batch was printed or handed to the post, by whom and when."""
+    batch = PrintBatch.objects.select_for_update().get(pk=batch_id)
+    if status not in batch.TRANSITIONS[PrintBatch.Status(batch.status)]:
+        raise ReminderError("Dieser Schritt passt nicht zum Stand des Druckstapels.")
+    now = timezone.now()
+    fields = {"printed_at": now, "printed_by": user} if status == PrintBatch.Status.PRINTED else {}
+    if status == PrintBatch.Status.POSTED:
+        fields = {"posted_at": now, "posted_by": user}
+    PrintBatch.objects.filter(pk=batch.pk, status=batch.status).update(status=status, **fields)
+    batch.refresh_from_db()
+    return batch

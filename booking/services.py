@@ -1,0 +1,295 @@
+"""Every write to appointments: book, move, cancel. The HTML views and the API call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sozialamt.models import Location, Service
+
+from . import notifications
+from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
+from .selectors import availability, hash_token
+from .slots import Slot, next_free, units
+
+# Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+UNIT = dt.timedelta(minutes=UNIT_MINUTES)
+PERSONAL_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "street",
+    "address_extra",
+    "postcode",
+    "city",
+    "reminder",
+    "language",
+    "interpreter_language",
+    "step_free",
+    "accompanied",
+    "case_reference",
+)
+
+
+class BookingError(Exception):
+    """A booking, move or cancellation that cannot be done; the message is for the citizen."""
+
+    def __init__(self, message: str, *, kind: str = "invalid", next_free: list[Slot] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind  # invalid | taken | limit | gone
+        self.next_free = next_free or []
+
+
+@dataclass
+class Booked:
+    """A new booking and its management token (shown once, never stored)."""
+
+    appointment: Appointment
+    token: str
+    history: list = field(default_factory=list)
+
+
+def new_code() -> str:
+    """A short booking code such as K7M-4QX9 (31^7 ≈ 2.7·10^10 possibilities)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def manage_url(token: str) -> str:
+    """The citizen's personal management link (absolute, for e-mails)."""
+    return settings.SITE_URL + reverse("booking:manage", args=[token])
+
+
+def new_token() -> str:
+    """A management token with 256 bits of randomness."""
+    return secrets.token_urlsafe(32)
+
+
+def book_appointment(
+    *,
+    service: Service,
+    location: Location,
+    start: dt.datetime,
+    person: dict,
+    booked_by=None,
+    now: dt.datetime | None = None,
+) -> Booked:
+    """Books the free time `start` with the least-loaded free counsellor.
+
+    `person` holds validated personal fields (see forms.PersonForm). Raises BookingError when
+    the time is not bookable or was just taken (with the next free times)."""
+    now = now or timezone.now()
+    slot = _free_slot(service=service, location=location, start=start, now=now)
+    _check_contact_limit(service=service, person=person, now=now)
+    token = new_token()
+    for counsellor_id in slot.counsellors:
+        appointment = Appointment(
+            code=new_code(),
+            token_hash=hash_token(token),
+            service=service,
+            location=location,
+            counsellor_id=counsellor_id,
+            start=slot.start,
+            end=slot.end,
+            booked_by=booked_by,
+            **{
+                name: person.get(name, Appointment._meta.get_field(name).get_default())
+                for name in PERSONAL_FIELDS
+            },
+        )
+        # One transaction per counsellor tried: a lost race on one rolls back only that try.
+        try:
+            with transaction.atomic():
+                _hold(appointment)
+                AppointmentHistory.objects.create(
+                    appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
+                )
+                notifications.appointment_booked(appointment, manage_url=manage_url(token))
+        except _SlotTaken:
+            continue
+        return Booked(appointment, token)
+    raise _taken(service, location, start, now)
+
+
+class _SlotTaken(Exception):
+    pass
+
+
+def _hold(appointment: Appointment) -> None:
+    """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps."""
+    try:
+        appointment.save(force_insert=True)
+        Occupancy.objects.bulk_create(
+            Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
+            for u in units(appointment.start, appointment.end, UNIT)
+        )
+    except IntegrityError as error:
+        appointment.pk = None
+        raise _SlotTaken from error
+
+
+def cancel_appointment(
+    *,
+    appointment: Appointment,
+    by=None,
+    by_office: bool = False,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Cancels a booked appointment and frees its time at once. Only before it starts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Appointment.objects.select_for_update()
+            .select_related("service", "location")
+            .get(pk=appointment.pk)
+        )
+        if not locked.can_move_to(Appointment.Status.CANCELLED):
+            raise BookingError(_("Dieser Termin ist schon abgesagt oder vorbei."), kind="gone")
+        if locked.start <= now and not by_office:
+            raise BookingError(
+                _("Dieser Termin hat schon begonnen und kann nicht mehr abgesagt werden."), kind="gone"
+            )
+        old = locked.status
+        locked.status = Appointment.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        Occupancy.objects.filter(appointment=locked).delete()
+        note = _("Absage durch das Amt: %(reason)s") % {"reason": reason} if by_office else reason
+        AppointmentHistory.objects.create(
+            appointment=locked, old_status=old, new_status=locked.status, by=by, note=note[:200]
+        )
+        notifications.appointment_cancelled(locked, by_office=by_office, reason=reason)
+    return locked
+
+
+def cancel_for_office(*, appointment_ids: list[int], reason: str, by) -> list[Appointment]:
+    """Cancels booked appointments for the office (absence, closure) in one step; each citizen
+    is told through their channel. One cancelled meanwhile by the citizen is skipped."""
+    if not reason.strip():
+        raise BookingError(_("Bitte geben Sie einen Grund an."))
+    cancelled = []
+    for appointment in Appointment.objects.filter(pk__in=appointment_ids, status=Appointment.Status.BOOKED):
+        try:
+            cancelled.append(
+                cancel_appointment(appointment=appointment, by=by, by_office=True, reason=reason)
+            )
+        except BookingError:
+            continue
+    return cancelled
+
+
+def move_appointment(
+    *, appointment: Appointment, start: dt.datetime, token: str = "", by=None, now: dt.datetime | None = None
+) -> Appointment:
+    """Moves a booked appointment to another free time. The new time is held before the old
+    one is released, in one transaction: if the new time is gone, nothing changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Appointment.objects.select_for_update()
+            .select_related("service", "location")
+            .get(pk=appointment.pk)
+        )
+        if locked.status != Appointment.Status.BOOKED or locked.start <= now:
+            raise BookingError(_("Dieser Termin kann nicht mehr verschoben werden."), kind="gone")
+        slot = _free_slot(
+            service=locked.service, location=locked.location, start=start, now=now, ignore=locked.pk
+        )
+        old_start = locked.start
+        preferred = sorted(slot.counsellors, key=lambda pk: pk != locked.counsellor_id)
+        if not any(_try_to_move(locked, pk, slot) for pk in preferred):
+            raise _taken(locked.service, locked.location, start, now)
+        note = _("verschoben von %(old)s") % {"old": timezone.localtime(old_start).strftime("%d.%m.%Y %H:%M")}
+        AppointmentHistory.objects.create(
+            appointment=locked, old_status=locked.status, new_status=locked.status, by=by, note=note
+        )
+        notifications.appointment_moved(locked, manage_url=manage_url(token) if token else "")
+    return locked
+
+
+def _try_to_move(appointment: Appointment, counsellor_id: int, slot: Slot) -> bool:
+    wanted = set(units(slot.start, slot.end, UNIT))
+    held = Occupancy.objects.filter(appointment=appointment)
+    kept = set(held.filter(counsellor_id=counsellor_id).values_list("unit_start", flat=True)) & wanted
+    try:
+        with transaction.atomic():
+            Occupancy.objects.bulk_create(
+                Occupancy(counsellor_id=counsellor_id, unit_start=u, appointment=appointment)
+                for u in sorted(wanted - kept)
+            )
+            held.exclude(counsellor_id=counsellor_id, unit_start__in=wanted).delete()
+            appointment.counsellor_id, appointment.start, appointment.end = (
+                counsellor_id,
+                slot.start,
+                slot.end,
+            )
+            appointment.save(update_fields=["counsellor", "start", "end"])
+    except IntegrityError:
+        return False
+    return True
+
+
+def log_personal_data_access(*, user, appointment: Appointment | None, what: str) -> None:
+    """Records that a member of staff read a citizen's personal data."""
+    PersonalDataAccess.objects.create(user=user, appointment=appointment, what=what[:200])
+
+
+def _free_slot(*, service, location, start, now, ignore: int | None = None) -> Slot:
+    if not service.offers_appointment or not service.active or not location.active:
+        raise BookingError(_("Für dieses Anliegen kann hier kein Termin gebucht werden."))
+    if start <= now:
+        raise BookingError(_("Diese Zeit liegt in der Vergangenheit. Bitte wählen Sie eine andere Zeit."))
+    day = timezone.localtime(start).date()
+    found = availability(
+        service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore, keep=False
+    )
+    if not found.offered:
+        raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+    plan = found.day(day)
+    if plan is None or not plan.bookable:
+        raise BookingError(
+            _("An diesem Tag können Sie keinen Termin buchen. Bitte wählen Sie einen anderen Tag.")
+        )
+    slot = found.slot_at(start)
+    if slot is None:
+        raise _taken(service, location, start, now)
+    return slot
+
+
+def _taken(service, location, start, now) -> BookingError:
+    later = availability(service=service, location=location, start=timezone.localtime(start).date(), now=now)
+    return BookingError(
+        _("Dieser Termin wurde gerade vergeben. Bitte wählen Sie eine andere Zeit."),
+        kind="taken",
+        next_free=next_free(later.days, count=3, after=start),
+    )
+
+
+def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) -> None:
+    email, phone = person.get("email", ""), person.get("phone", "")
+    if not email and not phone:
+        return
+    same_contact = Q(email__iexact=email) if email else Q()
+    if phone:
+        same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)
+    active = Appointment.objects.filter(
+        same_contact, service=service, status=Appointment.Status.BOOKED, end__gt=now
+    ).count()
+    if active >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
+        raise BookingError(
+            _(
+                "Für dieses Anliegen haben Sie schon einen Termin. Bitte sagen Sie ihn ab oder "
+                "verschieben Sie ihn über den Link in Ihrer Bestätigung."
+            ),
+            kind="limit",
+        )

@@ -1,0 +1,365 @@
+"""The citizen's booking pages: concern → location → calendar → time → data → review → done,
+and the management link (show, move, cancel, .ics, PDF). No JavaScript needed anywhere.
+
+The wizard's state lives in the server-side session; a value sent back that is not one of
+those offered (a tampered time, service or day) gets a message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sozialamt.models import Location, Service
+
+from . import services
+from .forms import PersonPageForm, TimeForm
+from .ics import appointment_ics
+from .models import Appointment
+from .ratelimit import over_limit
+from .selectors import Availability, appointment_for_token, availability, bookable_services
+from .slots import DayPlan
+
+SESSION_KEY = "booking"
+MAX_DISTANCE_DAYS = 400
+DONE_KEY = "booking_done"
+
+
+def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
+    """Refuses a client that sends too many requests of this kind (429 with a page)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods and over_limit(request, scope, getattr(settings, setting)):
+                return render(request, "booking/too_many.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _service_or_none(slug: str) -> Service | None:
+    return Service.objects.by_appointment().filter(slug=slug).first()
+
+
+def _location_or_none(service: Service, slug: str) -> Location | None:
+    return Location.objects.filter(active=True, services=service, slug=slug).first()
+
+
+def _parse_day(value: str) -> dt.date | None:
+    """A day from the URL, or None when malformed or further than a year and a bit away."""
+    try:
+        day = dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+    return day if day and abs((day - timezone.localdate()).days) <= MAX_DISTANCE_DAYS else None
+
+
+def _restart(request: HttpRequest, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("booking:start")
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "booking/start.html", {"services": bookable_services()})
+
+
+@require_GET
+def locations(request: HttpRequest, service: str) -> HttpResponse:
+    found = _service_or_none(service)
+    if found is None:
+        return _restart(request, _("Dieses Anliegen gibt es nicht. Bitte wählen Sie aus der Liste."))
+    places = list(Location.objects.filter(active=True, services=found))
+    if len(places) == 1:
+        return redirect("booking:calendar", service=found.slug, location=places[0].slug)
+    return render(request, "booking/locations.html", {"service": found, "locations": places})
+
+
+@require_GET
+@rate_limited("search", "BOOKING_SEARCH_RATE")
+def calendar(request: HttpRequest, service: str, location: str) -> HttpResponse:
+    found = _service_or_none(service)
+    place = found and _location_or_none(found, location)
+    if not place:
+        return _restart(request, _("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+    avail = availability(service=found, location=place)
+    return render(
+        request,
+        "booking/calendar.html",
+        {
+            "availability": avail,
+            "weeks": _weeks(avail, lambda d: reverse("booking:day", args=[found.slug, place.slug, d])),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("search", "BOOKING_SEARCH_RATE", methods=("GET",))
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+def day(request: HttpRequest, service: str, location: str, date: str) -> HttpResponse:
+    found = _service_or_none(service)
+    place = found and _location_or_none(found, location)
+    chosen = _parse_day(date)
+    if not place or not chosen:
+        return _restart(request, _("Diese Auswahl ist ungültig. Bitte beginnen Sie noch einmal."))
+    avail = availability(service=found, location=place, start=chosen, end=chosen)
+    plan = avail.day(chosen)
+    form = TimeForm(request.POST or None, slots=plan.slots if plan else ())
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = {
+            "service": found.pk,
+            "location": place.pk,
+            "start": form.slot.start.isoformat(),
+        }
+        return redirect("booking:details")
+    back = reverse("booking:calendar", args=[found.slug, place.slug])
+    return render(
+        request, "booking/day.html", {"availability": avail, "plan": plan, "form": form, "back": back}
+    )
+
+
+def _wizard(request: HttpRequest):
+    """The service, location and time chosen so far, or None when the session has none."""
+    state = request.session.get(SESSION_KEY) or {}
+    try:
+        service = Service.objects.get(pk=state["service"])
+        location = Location.objects.get(pk=state["location"])
+        start = dt.datetime.fromisoformat(state["start"])
+    except (KeyError, TypeError, ValueError, Service.DoesNotExist, Location.DoesNotExist):
+        return None
+    return state, service, location, start
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+def details(request: HttpRequest) -> HttpResponse:
+    wizard = _wizard(request)
+    if wizard is None:
+        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    state, service, location, start = wizard
+    if request.method == "POST":
+        form = PersonPageForm(request.POST)
+        if form.is_valid():
+            state["person"] = form.person()
+            request.session[SESSION_KEY] = state
+            return redirect("booking:review")
+    else:
+        form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
+    context = {"form": form, "service": service, "location": location, "start": start}
+    return render(request, "booking/details.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+def review(request: HttpRequest) -> HttpResponse:
+    wizard = _wizard(request)
+    if wizard is None or "person" not in wizard[0]:
+        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    state, service, location, start = wizard
+    context = {"service": service, "location": location, "start": start, "person": state["person"]}
+    if request.method == "POST":
+        try:
+            booked = services.book_appointment(
+                service=service, location=location, start=start, person=state["person"]
+            )
+        except services.BookingError as error:
+            return _booking_failed(request, error, service, location, context)
+        del request.session[SESSION_KEY]
+        request.session[DONE_KEY] = {"code": booked.appointment.code, "token": booked.token}
+        return redirect("booking:done")
+    return render(request, "booking/review.html", context)
+
+
+def _booking_failed(request, error, service, location, context, token: str = "") -> HttpResponse:
+    if error.kind != "taken":
+        template = "booking/cancel.html" if token else "booking/review.html"
+        return render(request, template, {**context, "error": error.message}, status=400)
+
+    def day_url(date: dt.date) -> str:
+        if token:
+            return reverse("booking:move-day", args=[token, date.isoformat()])
+        return reverse("booking:day", args=[service.slug, location.slug, date.isoformat()])
+
+    next_free = [(s, day_url(timezone.localtime(s.start).date())) for s in error.next_free]
+    if token:
+        calendar_url = reverse("booking:move", args=[token])
+    else:
+        calendar_url = reverse("booking:calendar", args=[service.slug, location.slug])
+    return render(
+        request,
+        "booking/taken.html",
+        {"error": error.message, "next_free": next_free, "calendar_url": calendar_url},
+        status=409,
+    )
+
+
+@require_GET
+def done(request: HttpRequest) -> HttpResponse:
+    booked = request.session.get(DONE_KEY) or {}
+    appointment = appointment_for_token(booked.get("token", ""))
+    if appointment is None:
+        return _restart(request, _("Es gibt keine neue Buchung in dieser Sitzung."))
+    return render(request, "booking/done.html", _manage_context(request, appointment, booked["token"]))
+
+
+def _manage_context(request, appointment: Appointment, token: str) -> dict:
+    manage_url = request.build_absolute_uri(reverse("booking:manage", args=[token]))
+    return {"appointment": appointment, "token": token, "manage_url": manage_url}
+
+
+def with_token(view):
+    """Loads the appointment of a management link; an unknown or expired link gets a 404 page."""
+
+    @wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        appointment = appointment_for_token(token)
+        if appointment is None:
+            return render(request, "booking/link_invalid.html", status=404)
+        return view(request, appointment, token, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@with_token
+def manage(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    return render(request, "booking/manage.html", _manage_context(request, appointment, token))
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+@with_token
+def cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    context = _manage_context(request, appointment, token)
+    if request.method == "POST":
+        try:
+            services.cancel_appointment(appointment=appointment)
+        except services.BookingError as error:
+            return render(request, "booking/cancel.html", {**context, "error": error.message}, status=400)
+        messages.success(request, _("Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere."))
+        return redirect("booking:manage", token=token)
+    return render(request, "booking/cancel.html", context)
+
+
+@require_GET
+@rate_limited("search", "BOOKING_SEARCH_RATE")
+@with_token
+def move_calendar(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    if appointment.status != Appointment.Status.BOOKED:
+        raise Http404
+    avail = availability(
+        service=appointment.service, location=appointment.location, ignore_appointment=appointment.pk
+    )
+    weeks = _weeks(avail, lambda d: reverse("booking:move-day", args=[token, d]))
+    return render(
+        request,
+        "booking/calendar.html",
+        {
+            "availability": avail,
+            "weeks": weeks,
+            "appointment": appointment,
+            "back": reverse("booking:manage", args=[token]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+@with_token
+def move_day(request: HttpRequest, appointment: Appointment, token: str, date: str) -> HttpResponse:
+    chosen = _parse_day(date)
+    if appointment.status != Appointment.Status.BOOKED or chosen is None:
+        messages.error(request, _("Diese Auswahl ist ungültig."))
+        return redirect("booking:manage", token=token)
+    avail = availability(
+        service=appointment.service,
+        location=appointment.location,
+        start=chosen,
+        end=chosen,
+        ignore_appointment=appointment.pk,
+    )
+    plan = avail.day(chosen)
+    form = TimeForm(
+        request.POST or None, slots=plan.slots if plan else (), submit_label=_("Termin verschieben")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_appointment(appointment=appointment, start=form.slot.start, token=token)
+        except services.BookingError as error:
+            context = _manage_context(request, appointment, token)
+            return _booking_failed(request, error, appointment.service, appointment.location, context, token)
+        messages.success(request, _("Ihr Termin ist verschoben."))
+        return redirect("booking:manage", token=token)
+    back = reverse("booking:move", args=[token])
+    context = {"availability": avail, "plan": plan, "form": form, "back": back, "appointment": appointment}
+    return render(request, "booking/day.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@with_token
+def ics(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    cancelled = appointment.status == Appointment.Status.CANCELLED
+    response = HttpResponse(appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="termin-{appointment.code}.ics"'
+    return response
+
+
+@require_GET
+@with_token
+def pdf(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "booking/confirmation_pdf.html", _manage_context(request, appointment, token), request
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="termin-{appointment.code}.pdf"'
+    return response
+
+
+def _weeks(avail: Availability, url_for) -> list[list[dict]]:
+    """Monday-to-Sunday rows of day cells for the calendar table, from today to the horizon."""
+    plans = [p for p in avail.days if p.date <= avail.window.last_day]
+    if not plans:
+        return []
+    first = plans[0].date - dt.timedelta(days=plans[0].date.weekday())
+    by_date = {p.date: p for p in plans}
+    weeks = []
+    for week_start in range(0, (plans[-1].date - first).days + 1, 7):
+        days = [first + dt.timedelta(days=week_start + n) for n in range(7)]
+        weeks.append([_cell(d, by_date.get(d), url_for) for d in days])
+    return weeks
+
+
+def _cell(date: dt.date, plan: DayPlan | None, url_for) -> dict:
+    if plan is None:
+        return {"date": date, "blank": True}
+    day = plan.day
+    if not day.is_open:
+        reason = {"weekend": _("Wochenende"), "holiday": _("Feiertag: %s") % day.reason}.get(day.kind)
+        return {"date": date, "text": reason or day.reason or _("geschlossen"), "kind": "closed"}
+    if not plan.bookable:
+        return {"date": date, "text": _("nicht buchbar"), "kind": "closed"}
+    if not plan.slots:
+        return {"date": date, "text": _("ausgebucht"), "kind": "full"}
+    count = len(plan.slots)
+    return {
+        "date": date,
+        "count": count,
+        "url": url_for(date.isoformat()),
+        "kind": "free",
+        "note": day.reason,
+    }

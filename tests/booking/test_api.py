@@ -1,0 +1,102 @@
+"""The booking API: book, read, move, cancel with the token; errors as JSON with field names."""
+
+import datetime as dt
+
+import pytest
+
+from booking.models import Appointment
+from tests.booking.conftest import TUESDAY_9
+from tests.factories import AppointmentFactory, CounsellorFactory
+from tests.helpers import assert_queries_do_not_grow, count_queries
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1"
+
+
+def payload(**changes):
+    return {
+        "service": "grundsicherung",
+        "location": "stadthaus-3",
+        "start": "2026-12-01T08:00:00Z",
+        "name": "Erika Mustermann",
+        "reminder": "email",
+        "email": "erika@example.org",
+        **changes,
+    }
+
+
+def test_a_client_books_reads_moves_and_cancels(client, clock, counsellor, relaxed_limits):
+    created = client.post(f"{BASE}/bookings", payload(), content_type="application/json")
+    assert created.status_code == 201, created.json()
+    token = created.json()["token"]
+    assert created.json()["code"] == Appointment.objects.get().code
+    assert client.get(f"{BASE}/bookings/{token}").json()["start"] == "2026-12-01T08:00:00Z"
+    moved = client.post(
+        f"{BASE}/bookings/{token}/move",
+        {"start": "2026-12-02T10:00:00+01:00"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["start"] == "2026-12-02T09:00:00Z"
+    cancelled = client.post(f"{BASE}/bookings/{token}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    assert client.post(f"{BASE}/bookings/{token}/cancel").status_code == 400
+
+
+def test_a_taken_time_is_a_409_with_the_next_free_times(client, clock, counsellor, relaxed_limits):
+    client.post(f"{BASE}/bookings", payload(), content_type="application/json")
+    second = client.post(f"{BASE}/bookings", payload(email="b@example.org"), content_type="application/json")
+    assert second.status_code == 409
+    assert second.json()["next_free"][0] == "2026-12-01T08:45:00Z"
+
+
+def test_validation_errors_name_the_field_and_change_nothing(client, clock, counsellor, relaxed_limits):
+    for body, field in (
+        (payload(email="not-an-address"), "email"),
+        (payload(reminder="letter", email=""), "street"),
+        (payload(postcode="4815", reminder="both", street="A 1", city="M"), "postcode"),
+        (payload(name="x" * 121), "name"),
+        (payload(start="2026-12-05T09:00:00Z"), "start"),  # Saturday
+        (payload(start="0001-01-01T00:00:00Z"), "start"),
+    ):
+        response = client.post(f"{BASE}/bookings", body, content_type="application/json")
+        assert response.status_code == 422, body
+        assert field in [e["loc"][-1] for e in response.json()["detail"]]
+    assert client.post(
+        f"{BASE}/bookings", "name=x", content_type="application/x-www-form-urlencoded"
+    ).status_code in (400, 422)
+    assert not Appointment.objects.exists()
+
+
+def test_an_unknown_token_is_a_404(client, db):
+    assert client.get(f"{BASE}/bookings/unknown-token").status_code == 404
+
+
+def test_opening_hours_list_holidays_and_closures(client, clock, location):
+    days = client.get(f"{BASE}/locations/stadthaus-3/opening-hours?start=2026-12-24&end=2026-12-27").json()
+    assert [(d["kind"], d["reason"]) for d in days][1] == ("holiday", "Erster Weihnachtstag")
+    assert (
+        client.get(f"{BASE}/locations/stadthaus-3/opening-hours?start=2026-12-24&end=2026-12-01").status_code
+        == 422
+    )
+
+
+def test_free_times_cost_the_same_queries_with_0_and_200_bookings(
+    client, clock, location, appointment_service, relaxed_limits, settings
+):
+    settings.BOOKING_FREE_TIMES_CACHE_SECONDS = 0  # the uncached cost; from the cache it is none
+    counsellors = [
+        CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+        for _ in range(4)
+    ]
+    url = f"{BASE}/free-times?service=grundsicherung&location=stadthaus-3"
+
+    def grow():
+        for n in range(200):
+            start = TUESDAY_9 + dt.timedelta(days=n // 10, minutes=45 * (n % 10))
+            AppointmentFactory(counsellor=counsellors[n % 4], service=appointment_service, start=start)
+
+    queries = assert_queries_do_not_grow(lambda: client.get(url), grow, limit=10)
+    page = "/termin/grundsicherung/stadthaus-3/"
+    assert count_queries(lambda: client.get(page)) <= 10
+    assert queries <= 10

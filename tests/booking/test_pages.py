@@ -1,0 +1,242 @@
+"""The booking pages through Django's test client: tampering, abuse checks, downloads."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import signing
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from booking.forms import FILL_SALT
+from booking.models import Appointment
+from booking.services import book_appointment
+from tests.booking.conftest import TUESDAY_9
+from tests.factories import AppointmentFactory
+from tests.helpers import assert_queries_do_not_grow
+
+pytestmark = pytest.mark.django_db
+DAY = "/termin/grundsicherung/stadthaus-3/2026-12-01/"
+PERSON = {
+    "name": "Erika Mustermann",
+    "reminder": "letter",
+    "street": "Hammer Straße 12",
+    "postcode": "48153",
+    "city": "Münster",
+    "language": "de",
+}
+
+
+def rendered(seconds_ago: int = 60) -> str:
+    return signing.dumps(timezone.now().timestamp() - seconds_ago, salt=FILL_SALT)
+
+
+def choose_time(client):
+    return client.post(DAY, {"start": "2026-12-01T08:00Z"})
+
+
+def test_a_tampered_time_is_refused_with_a_message(client, clock, counsellor, relaxed_limits):
+    response = client.post(DAY, {"start": "2026-12-01T08:07Z"})
+    assert response.status_code == 200
+    assert "Diese Zeit ist nicht (mehr) frei" in response.content.decode()
+    assert "booking" not in client.session
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/termin/gibt-es-nicht/",
+        "/termin/grundsicherung/nirgends/",
+        "/termin/grundsicherung/stadthaus-3/2026-13-45/",
+        "/termin/grundsicherung/stadthaus-3/gestern/",
+        "/termin/grundsicherung/stadthaus-3/9999-12-31/",
+        "/termin/grundsicherung/stadthaus-3/0001-01-01/",
+        "/termin/angaben/",
+        "/termin/pruefen/",
+        "/termin/bestaetigung/",
+    ],
+)
+def test_bad_urls_and_missing_steps_lead_back_to_the_start_with_a_message(client, clock, counsellor, path):
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/termin/"
+    assert response.context["messages"]
+
+
+def test_the_honeypot_and_a_too_fast_form_are_refused(client, clock, counsellor, settings):
+    settings.BOOKING_MIN_FILL_SECONDS = 3
+    choose_time(client)
+    trap = client.post("/termin/angaben/", {**PERSON, "website": "http://spam", "rendered": rendered()})
+    fast = client.post("/termin/angaben/", {**PERSON, "rendered": rendered(seconds_ago=1)})
+    forged = client.post("/termin/angaben/", {**PERSON, "rendered": "123:forged"})
+    for response in (trap, fast, forged):
+        assert response.status_code == 400
+        assert "Erika Mustermann" in response.content.decode()  # what was typed is kept
+    assert "person" not in client.session["booking"]
+    human = client.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    assert human.status_code == 302
+
+
+def test_booking_posts_are_rate_limited_per_client(client, clock, counsellor, settings):
+    settings.BOOKING_POST_RATE = 3
+    codes = [client.post(DAY, {"start": "bad"}).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_free_time_searches_are_rate_limited_per_client(client, clock, counsellor, settings):
+    settings.BOOKING_SEARCH_RATE = 2
+    codes = [client.get("/termin/grundsicherung/stadthaus-3/").status_code for _ in range(3)]
+    other = client.get("/termin/grundsicherung/stadthaus-3/", REMOTE_ADDR="10.0.0.9").status_code
+    assert codes == [200, 200, 429] and other == 200
+
+
+def test_a_race_loser_gets_the_just_taken_page_with_next_times(
+    client, clock, counsellor, location, appointment_service, relaxed_limits
+):
+    choose_time(client)
+    client.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person={"name": "B"})
+    response = client.post("/termin/pruefen/")
+    assert response.status_code == 409
+    assert "Dieser Termin wurde gerade vergeben" in response.content.decode()
+    assert "09:45" in response.content.decode()
+
+
+def test_the_management_link_gets_no_changes_and_offers_downloads(
+    client, clock, counsellor, location, appointment_service
+):
+    booked = book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=PERSON)
+    base = f"/termin/verwalten/{booked.token}/"
+    assert client.get(base).status_code == 200
+    assert client.get(base + "absagen/").status_code == 200
+    assert Appointment.objects.get().status == "booked"
+    ics = client.get(base + "termin.ics")
+    assert ics["Content-Type"] == "text/calendar" and b"BEGIN:VEVENT" in ics.content
+    pdf = client.get(base + "bestaetigung.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    with time_machine.travel(TUESDAY_9 + dt.timedelta(hours=1)):
+        assert client.get(base).status_code == 404
+    assert client.get("/termin/verwalten/erfunden/").status_code == 404
+    assert client.get(base + "verschieben/9999-12-31/", follow=True).status_code == 200
+
+
+text = st.text(max_size=300)
+
+
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "name": text,
+            "reminder": st.sampled_from(["email", "letter", "both", "none", "", "fax"]) | text,
+            "email": text,
+            "street": text,
+            "postcode": st.from_regex(r"\d{0,6}", fullmatch=True) | text,
+            "city": text,
+            "phone": text,
+            "language": st.sampled_from(["de", "tr", "xx"]) | text,
+            "interpreter_language": text,
+            "step_free": st.sampled_from(["on", "", "x"]),
+            "case_reference": text,
+            "website": st.just("") | text,
+            "rendered": text,
+        }
+    )
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_random_input_to_the_booking_form_never_gives_a_500(client, clock, counsellor, relaxed_limits, data):
+    choose_time(client)
+    response = client.post("/termin/angaben/", data)
+    assert response.status_code in (302, 400)
+    assert client.post("/termin/pruefen/").status_code in (302, 400, 409)
+
+
+@given(
+    body=st.dictionaries(
+        st.sampled_from(
+            ["service", "location", "start", "name", "reminder", "email", "postcode", "phone", "step_free"]
+        ),
+        st.none() | st.booleans() | st.integers() | text | st.datetimes(timezones=st.just(dt.UTC)).map(str),
+    )
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_random_input_to_the_booking_api_never_gives_a_500(client, clock, counsellor, relaxed_limits, body):
+    response = client.post("/api/v1/bookings", body, content_type="application/json")
+    assert response.status_code in (201, 400, 404, 409, 422)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/termin/",
+        "/termin/grundsicherung/stadthaus-3/",
+        DAY,
+        "/termin/grundsicherung/stadthaus-3/2026-12-02/",
+    ],
+)
+def test_booking_pages_cost_the_same_queries_however_many_bookings(
+    client, clock, counsellor, location, appointment_service, relaxed_limits, settings, path
+):
+    settings.BOOKING_FREE_TIMES_CACHE_SECONDS = 0  # measure the real work
+
+    def grow():
+        for n in range(30):
+            start = TUESDAY_9 + dt.timedelta(days=n // 5, minutes=45 * (n % 5))
+            AppointmentFactory(counsellor=counsellor, service=appointment_service, start=start)
+
+    assert_queries_do_not_grow(lambda: client.get(path), grow, limit=10)
+
+
+def test_the_management_page_costs_the_same_queries_however_many_bookings(
+    client, clock, counsellor, location, appointment_service
+):
+    booked = book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=PERSON)
+    grow = lambda: AppointmentFactory.create_batch(20, counsellor=counsellor, service=appointment_service)  # noqa: E731
+    assert_queries_do_not_grow(lambda: client.get(f"/termin/verwalten/{booked.token}/"), grow, limit=5)
+
+
+@given(
+    day=st.dates().map(str) | st.text(alphabet="0123456789-", max_size=12),
+    start=st.text(max_size=40) | st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%MZ")),
+)
+@example(day="9999-12-31", start="9999-12-31T23:45Z")
+@example(day="0001-01-01", start="2026-12-01T08:00Z")
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_random_days_and_times_never_give_a_500(client, clock, counsellor, relaxed_limits, day, start):
+    url = f"/termin/grundsicherung/stadthaus-3/{day}/" if day else "/termin/grundsicherung/stadthaus-3/x/"
+    assert client.get(url).status_code in (200, 302, 404)
+    assert client.post(url, {"start": start}).status_code in (200, 302, 404)
+
+
+def test_an_address_too_long_for_the_envelope_window_is_refused_at_entry():
+    from booking.forms import PersonForm
+
+    form = PersonForm(
+        {
+            "name": "Maximiliane Alexandra Friederike Wilhelmine Charlotte von und zu Hohenzollern-Sigmaringen-Hechingen",
+            "reminder": "letter",
+            "street": "Kardinal-von-Galen-Ring-Verlängerung Hinterhaus 123 a",
+            "postcode": "48149",
+            "city": "Münster-Gremmendorf-Angelmodde-West",
+            "language": "de",
+        }
+    )
+    assert not form.is_valid()
+    assert "zu lang für das Adressfeld" in form.errors["street"][0]
+    assert form.data["street"].startswith("Kardinal")  # what was typed stays
+
+
+def test_a_long_but_fitting_address_is_accepted_and_wrapped_not_cut():
+    from booking.forms import PersonForm
+
+    form = PersonForm(
+        {
+            "name": "Erika Mustermann",
+            "reminder": "letter",
+            "street": "Kardinal-von-Galen-Ring 123",
+            "postcode": "48149",
+            "city": "Münster",
+            "language": "de",
+        }
+    )
+    assert form.is_valid(), form.errors

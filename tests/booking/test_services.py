@@ -1,0 +1,158 @@
+"""Booking, moving and cancelling through the services, on PostgreSQL."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from booking.models import Appointment, Occupancy
+from booking.selectors import appointment_for_token, availability
+from booking.services import BookingError, book_appointment, cancel_appointment, move_appointment
+from tests.booking.conftest import TUESDAY_9
+from tests.factories import AbsenceFactory, ClosureFactory, CounsellorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def book(location, service, start=TUESDAY_9, **person):
+    return book_appointment(service=service, location=location, start=start, person=person or {"name": "A"})
+
+
+def test_a_booking_gets_a_readable_code_and_a_hashed_token(
+    clock, counsellor, location, appointment_service, person
+):
+    booked = book(location, appointment_service, **person)
+    code = booked.appointment.code
+    assert len(code) == 8 and code[3] == "-" and not set(code) & set("01OIL")
+    assert len(booked.token) >= 32 and booked.token not in booked.appointment.token_hash
+    assert appointment_for_token(booked.token) == booked.appointment
+    assert booked.appointment.history.get().new_status == "booked"
+    assert Occupancy.objects.filter(appointment=booked.appointment).count() == 9
+
+
+def test_the_same_time_cannot_be_booked_twice_with_one_counsellor(
+    clock, counsellor, location, appointment_service
+):
+    book(location, appointment_service)
+    with pytest.raises(BookingError) as error:
+        book(location, appointment_service)
+    assert error.value.kind == "taken"
+    assert error.value.next_free[0].start == TUESDAY_9 + dt.timedelta(minutes=45)
+
+
+def test_a_second_counsellor_takes_the_second_booking(clock, counsellor, location, appointment_service):
+    other = CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+    first = book(location, appointment_service).appointment
+    second = book(location, appointment_service).appointment
+    assert {first.counsellor, second.counsellor} == {counsellor, other}
+
+
+def test_cancelling_frees_the_time_at_once(clock, counsellor, location, appointment_service):
+    booked = book(location, appointment_service)
+    cancel_appointment(appointment=booked.appointment)
+    assert not Occupancy.objects.exists()
+    assert book(location, appointment_service).appointment.start == TUESDAY_9
+
+
+def test_moving_holds_the_new_time_and_frees_the_old(clock, counsellor, location, appointment_service):
+    booked = book(location, appointment_service)
+    later = TUESDAY_9 + dt.timedelta(minutes=15)  # overlaps the old time: kept units are reused
+    moved = move_appointment(appointment=booked.appointment, start=later)
+    assert moved.start == later
+    units = sorted(Occupancy.objects.values_list("unit_start", flat=True))
+    assert units[0] == later and len(units) == 9
+    assert book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=2)).appointment
+
+
+def test_moving_to_a_taken_time_changes_nothing(clock, counsellor, location, appointment_service):
+    first = book(location, appointment_service).appointment
+    second = book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=1)).appointment
+    with pytest.raises(BookingError):
+        move_appointment(appointment=second, start=TUESDAY_9)
+    second.refresh_from_db()
+    assert second.start == TUESDAY_9 + dt.timedelta(hours=1)
+    assert Occupancy.objects.filter(appointment=first).count() == 9
+
+
+def test_it_refuses_a_closed_day_a_past_time_and_beyond_the_horizon(
+    clock, counsellor, location, appointment_service
+):
+    ClosureFactory(location=location, start=dt.date(2026, 12, 2))
+    for start in (
+        dt.datetime(2026, 12, 2, 8, tzinfo=dt.UTC),  # closure
+        dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC),  # today: inside the lead time
+        dt.datetime(2027, 1, 28, 8, tzinfo=dt.UTC),  # beyond 28 days
+        dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC),  # Saturday
+        dt.datetime(2026, 12, 1, 16, tzinfo=dt.UTC),  # Tuesday 17:00, after closing
+    ):
+        with pytest.raises(BookingError):
+            book(location, appointment_service, start=start)
+    assert not Appointment.objects.exists()
+
+
+def test_an_absent_counsellor_offers_no_times(clock, counsellor, location, appointment_service):
+    AbsenceFactory(
+        counsellor=counsellor, start=TUESDAY_9 - dt.timedelta(hours=2), end=TUESDAY_9 + dt.timedelta(hours=10)
+    )
+    found = availability(service=appointment_service, location=location)
+    assert found.day(dt.date(2026, 12, 1)).slots == ()
+
+
+def test_one_active_booking_per_email_and_service(clock, counsellor, location, appointment_service, person):
+    book(location, appointment_service, **person)
+    with pytest.raises(BookingError) as error:
+        book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=2), **person)
+    assert error.value.kind == "limit"
+
+
+def test_the_management_link_stops_working_after_the_appointment(
+    clock, counsellor, location, appointment_service
+):
+    booked = book(location, appointment_service)
+    assert appointment_for_token(booked.token, now=TUESDAY_9 + dt.timedelta(minutes=44))
+    assert appointment_for_token(booked.token, now=TUESDAY_9 + dt.timedelta(minutes=45)) is None
+    assert appointment_for_token("x" * 43) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_bookings_of_one_time_give_exactly_one_appointment(
+    clock, counsellor, location, appointment_service
+):
+    assert connection.vendor == "postgresql"
+    barrier = threading.Barrier(50)
+    results: list[str] = []
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            book(location, appointment_service, name=f"Person {n}")
+            results.append("booked")
+        except BookingError as error:
+            results.append(error.kind if error.next_free else "no-next")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["booked"] + ["taken"] * 49
+    assert Appointment.objects.count() == 1
+
+
+def test_cached_free_times_are_invalidated_by_a_booking_and_a_cancellation(
+    clock, counsellor, location, appointment_service, django_assert_num_queries
+):
+    def free_at_nine():
+        day = availability(service=appointment_service, location=location).day(dt.date(2026, 12, 1))
+        return any(s.start == TUESDAY_9 for s in day.slots)
+
+    assert free_at_nine()
+    with django_assert_num_queries(0):
+        assert free_at_nine()  # from the cache
+    booked = book(location, appointment_service)
+    assert not free_at_nine()
+    cancel_appointment(appointment=booked.appointment)
+    assert free_at_nine()

@@ -1,0 +1,69 @@
+"""Free-time arithmetic without a database, including the days the clocks change."""
+
+import datetime as dt
+
+from booking.slots import CounsellorPlan, plan_days, units
+from sozialamt.hours import OfficeCalendar, WeeklyInterval
+
+WEEK = [WeeklyInterval(d, dt.time(8), dt.time(12)) for d in range(7)]
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def plan(day, counsellors, duration=30, holidays=None):
+    calendar = OfficeCalendar(weekly=WEEK, holidays=holidays or {})
+    return plan_days(
+        days=calendar.days(day, day),
+        tz=calendar.tz,
+        counsellors=counsellors,
+        first_day=day,
+        last_day=day,
+        duration=dt.timedelta(minutes=duration),
+        step=dt.timedelta(minutes=15),
+        now=NOW,
+    )[0]
+
+
+def full_day(pk=1, busy=(), absences=()):
+    return CounsellorPlan(pk, [(d, dt.time(8), dt.time(12)) for d in range(7)], absences, busy)
+
+
+def test_a_free_counsellor_offers_every_quarter_hour_that_fits():
+    day = plan(dt.date(2026, 3, 2), [full_day()])
+    assert len(day.slots) == 15  # 8:00 … 11:30
+    assert day.slots[0].start == dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
+
+
+def test_a_booking_blocks_its_time_and_the_times_overlapping_it():
+    booked = (dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.UTC))
+    day = plan(dt.date(2026, 3, 2), [full_day(busy=[booked])])
+    starts = {s.start.astimezone(dt.UTC).time() for s in day.slots}
+    assert dt.time(7, 30) in starts and dt.time(8, 30) in starts
+    assert not starts & {dt.time(7, 45), dt.time(8), dt.time(8, 15)}
+
+
+def test_the_least_loaded_counsellor_comes_first():
+    booked = (dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC))
+    day = plan(dt.date(2026, 3, 2), [full_day(1, busy=[booked]), full_day(2)])
+    assert day.slots[0].counsellors == (2, 1)
+
+
+def test_it_offers_nothing_on_a_holiday():
+    day = plan(dt.date(2026, 12, 25), [full_day()], holidays={dt.date(2026, 12, 25): "1. Weihnachtstag"})
+    assert day.slots == () and day.day.reason == "1. Weihnachtstag"
+
+
+def test_an_absence_removes_its_times():
+    away = (dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC))
+    assert plan(dt.date(2026, 3, 2), [full_day(absences=[away])]).slots == ()
+
+
+def test_times_on_the_last_sundays_of_march_and_october_are_local_wall_clock_times():
+    for day, offset in ((dt.date(2026, 3, 29), 2), (dt.date(2026, 10, 25), 1)):
+        slots = plan(day, [full_day()]).slots
+        assert len(slots) == 15
+        assert slots[0].start == dt.datetime.combine(day, dt.time(8 - offset), tzinfo=dt.UTC)
+
+
+def test_a_45_minute_appointment_covers_nine_units():
+    start = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
+    assert len(units(start, start + dt.timedelta(minutes=45), dt.timedelta(minutes=5))) == 9

@@ -1,0 +1,47 @@
+"""The demo data `make run` loads: Münster's office, idempotent, with printed logins."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from sozialamt.models import Location, OpeningHours, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def load(settings, **kwargs) -> str:
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def test_it_loads_muenster_with_the_seed_hours_and_prints_the_logins(settings):
+    output = load(settings)
+    location = Location.objects.get()
+    assert (location.street, location.postcode, location.city) == ("Albersloher Weg 33", "48155", "Münster")
+    thursday = location.opening_hours.get(weekday=3)
+    assert (thursday.opens, thursday.closes) == (dt.time(8), dt.time(18))
+    assert Service.objects.walk_in().exists() and Service.objects.by_appointment().exists()
+    for username in ("admin", "teamleitung", "sachbearbeitung", "infotheke"):
+        assert f"user: {username}" in output
+        assert get_user_model().objects.get(username=username).check_password(f"demo-{username}")
+
+
+def test_loading_twice_changes_nothing_and_keeps_admin_edits(settings):
+    load(settings)
+    OpeningHours.objects.filter(weekday=3).update(closes=dt.time(17))
+    counts = (Location.objects.count(), Service.objects.count(), OpeningHours.objects.count())
+    load(settings)
+    assert (Location.objects.count(), Service.objects.count(), OpeningHours.objects.count()) == counts
+    assert OpeningHours.objects.get(weekday=3).closes == dt.time(17)
+
+
+def test_it_refuses_to_create_demo_accounts_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("load_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
