@@ -45,8 +45,8 @@ class CheckInForm(forms.Form):
 
     code = forms.CharField(
         label=_("Buchungsnummer"),
-        max_length=40,
-        help_text=_("Steht auf Ihrer Terminbestätigung."),
+        max_length=300,
+        help_text=_("Steht auf Ihrer Terminbestätigung, zum Beispiel K7M-4QX9."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 

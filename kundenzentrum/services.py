@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -173,11 +174,27 @@ def issue_ticket(
 # ---------------------------------------------------------------- check-in
 
 
+# A QR code scanner at the kiosk types the management link of the confirmation.
+MANAGE_LINK = re.compile(r"/verwalten/([A-Za-z0-9_-]{16,100})/?")
+
+
+def _appointment_lookup(code: str) -> Q | None:
+    raw = (code or "").strip()
+    link = MANAGE_LINK.search(raw)
+    if link:
+        return Q(token_hash=hash_token(link.group(1)))
+    compact = re.sub(r"[^0-9A-Za-z]", "", raw).upper()
+    if not compact:
+        return None
+    # Codes are printed as K7M-4QX9; people type them without the dash or in lower case.
+    return Q(code__in={raw.upper(), compact, f"{compact[:3]}-{compact[3:]}"})
+
+
 def _find_appointment(code: str, location: Location) -> Appointment:
-    code = (code or "").strip()
+    lookup = _appointment_lookup(code)
     appointment = (
-        Appointment.objects.select_related("service").filter(code__iexact=code, location=location).first()
-        if code
+        Appointment.objects.select_related("service").filter(lookup, location=location).first()
+        if lookup is not None
         else None
     )
     if appointment is None:

@@ -342,3 +342,17 @@ def test_the_estimated_wait_uses_the_recent_handling_time(
     services.finish_ticket(ticket_id=done.pk, desk=desk, user=signed_in_clerk)
     tickets = [issue(location, walk_in_service) for _ in range(3)]
     assert selectors.ticket_position(tickets[2]).wait_minutes == 8  # two ahead × 4 minutes, not × 10
+
+
+@pytest.mark.parametrize(
+    "typed", ["K7M-4QX9", "k7m4qx9", " k7m 4qx9 ", "https://x.example/termine/verwalten/{token}/"]
+)
+def test_check_in_accepts_the_code_as_people_type_it_or_the_management_link(
+    location, appointment, thursday, typed
+):
+    from booking.selectors import hash_token
+
+    token = "a-management-token-of-forty-characters-x"
+    Appointment.objects.filter(pk=appointment.pk).update(code="K7M-4QX9", token_hash=hash_token(token))
+    ticket = services.check_in_appointment(code=typed.format(token=token), location=location)
+    assert ticket.appointment_id == appointment.pk
