@@ -108,3 +108,21 @@ def login(page, user, password: str = "secret-password") -> None:
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "sozialamt.cache.TolerantRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """The cache pointed at a port where no Redis answers."""
+    settings.CACHES = DEAD_REDIS
+    from django.core.cache import cache
+
+    return cache
