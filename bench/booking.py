@@ -5,7 +5,7 @@ POSTs against a trivial Django view served the same way in the same run.
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_booking_bench \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/booking.py
 
-The database named in BENCH_DATABASE_URL is created if needed and EMPTIED on every run.
+The database named in BENCH_DATABASE_URL is DROPPED and created anew on every run.
 """
 
 import datetime as dt
@@ -49,9 +49,9 @@ def ensure_database() -> None:
     conn = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
+        # A new database each run: no leftovers from older schemas or runs.
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
     conn.close()
 
 

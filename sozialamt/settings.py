@@ -114,8 +114,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sozialamt.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang the page: give up quickly and go on uncached.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sozialamt"),
         }
     }

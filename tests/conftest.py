@@ -110,6 +110,24 @@ def login(page, user, password: str = "secret-password") -> None:
     page.get_by_role("button", name="Anmelden").click()
 
 
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "sozialamt.cache.TolerantRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """The cache pointed at a port where no Redis answers."""
+    settings.CACHES = DEAD_REDIS
+    from django.core.cache import cache
+
+    return cache
+
+
 @pytest.fixture(autouse=True)
 def _clear_display_feed_memo():
     """The display feed's per-process one-second memo must not carry over between tests."""

@@ -1,0 +1,117 @@
+"""The Redis cache, made to degrade to "no cache" while Redis is away.
+
+The cache only ever speeds things up or counts requests (free times, rate limits, the display
+board). A Redis restart must therefore never fail a booking or a page: each call that meets a
+Redis error logs it and answers as an empty cache would.
+"""
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Keeps one redis.Redis per connection pool instead of building one for every call.
+
+    Building a client copies its table of response callbacks, which costs more than the
+    round trip to a local Redis; the client itself is thread-safe (it borrows connections
+    from the pool for each command)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class TolerantRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
+    def _unavailable(self, operation: str, error: RedisError) -> None:
+        logger.warning("Cache unavailable during %s: %s", operation, type(error).__name__)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except RedisError as error:
+            self._unavailable("get", error)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except RedisError as error:
+            self._unavailable("get_many", error)
+            return {}
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except RedisError as error:
+            self._unavailable("set", error)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except RedisError as error:
+            self._unavailable("set_many", error)
+            return list(data)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except RedisError as error:
+            self._unavailable("add", error)
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        # Answers as if the counter had just been created, so a rate limit lets the request by.
+        try:
+            return super().incr(key, delta, version)
+        except RedisError as error:
+            self._unavailable("incr", error)
+            return delta
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except RedisError as error:
+            self._unavailable("delete", error)
+            return False
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except RedisError as error:
+            self._unavailable("delete_many", error)
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except RedisError as error:
+            self._unavailable("has_key", error)
+            return False
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except RedisError as error:
+            self._unavailable("touch", error)
+            return False
+
+    def clear(self):
+        try:
+            return super().clear()
+        except RedisError as error:
+            self._unavailable("clear", error)
