@@ -220,3 +220,12 @@ def test_the_admin_lists_the_queue_models(
     client.force_login(admin_user)
     assert client.get(f"/admin/kundenzentrum/{model}/").status_code == 200
     assert client.get(f"/admin/kundenzentrum/ticket/{ticket.pk}/change/").status_code == 200
+
+
+def test_the_display_feed_still_answers_while_redis_is_away(
+    client, location, walk_in_service, desk, signed_in_clerk, dead_cache
+):
+    services.issue_ticket(location=location, service=walk_in_service)
+    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    response = client.get(f"/kundenzentrum/anzeige/{location.slug}/feed/")
+    assert response.json()["calls"][0]["number"] == "A-001"
