@@ -15,8 +15,8 @@ DESKS = [  # name, ticket letters served
 DEMO_KIOSK_TOKEN = "demo-kiosk"  # noqa: S105
 
 
-def seed(location: Location) -> None:
-    """Four desks in the customer centre and one kiosk; idempotent."""
+def seed(location: Location) -> list[str]:
+    """Four desks in the customer centre and one kiosk; idempotent. Returns lines to print."""
     services = {s.ticket_letter: s for s in location.services.exclude(ticket_letter="")}
     for name, letters in DESKS:
         desk, created = Desk.objects.get_or_create(
@@ -28,3 +28,7 @@ def seed(location: Location) -> None:
         token_hash=hash_token(DEMO_KIOSK_TOKEN),
         defaults={"location": location, "name": "Demo-Kiosk am Eingang"},
     )
+    return [
+        f"Kiosk:                /kundenzentrum/kiosk/{location.slug}/?token={DEMO_KIOSK_TOKEN}",
+        f"Waiting-room display: /kundenzentrum/anzeige/{location.slug}/",
+    ]

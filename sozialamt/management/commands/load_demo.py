@@ -22,16 +22,15 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo accounts have published passwords; use --allow-production to load them."
             )
+        notes: list[str] = []
         with transaction.atomic():
             location = demo.seed_office()
             accounts = demo.seed_users()
             for app in ("booking", "kundenzentrum"):
-                try:
-                    app_demo = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError:
-                    continue
-                app_demo.seed(location)
+                notes += importlib.import_module(f"{app}.demo").seed(location) or []
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {location.name}, {location.street}."))
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/intern/anmelden/):")
+        self.stdout.write(f"Demo logins ({settings.SITE_URL}/intern/anmelden/):")
         for username, password, role in accounts:
             self.stdout.write(f"  {role:<16} user: {username:<16} password: {password}")
+        for note in notes:
+            self.stdout.write(f"  {note}")
