@@ -5,6 +5,7 @@ import functools
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
@@ -202,6 +203,8 @@ def kiosk_unlock(request: HttpRequest, slug: str) -> HttpResponse:
     form = UnlockKioskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = services.unlock_kiosk(location=location, name=form.cleaned_data["name"], by=request.user)
+        # The device now belongs to the public: no staff session may stay on it.
+        logout(request)
         response = redirect("kundenzentrum:kiosk", slug=slug)
         _set_kiosk_cookie(response, token)
         return response

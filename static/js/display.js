@@ -84,7 +84,11 @@
   }
 
   function poll() {
-    fetch(url, { headers: { "If-None-Match": etag }, cache: "no-store" })
+    // A half-open connection would leave fetch pending for ever and stop the board: give up
+    // after 5 s and poll again.
+    var controller = "AbortController" in window ? new AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, 5000) : null;
+    fetch(url, { headers: { "If-None-Match": etag }, cache: "no-store", signal: controller ? controller.signal : undefined })
       .then(function (response) {
         offline.hidden = true;
         if (response.status === 304) { return null; }
@@ -94,7 +98,10 @@
       })
       .then(function (feed) { if (feed) { render(feed); } })
       .catch(function () { offline.hidden = false; })
-      .finally(function () { window.setTimeout(poll, 2000); });
+      .finally(function () {
+        if (timer) { window.clearTimeout(timer); }
+        window.setTimeout(poll, 2000);
+      });
   }
   window.setTimeout(poll, 2000);
 })();

@@ -206,6 +206,7 @@ def test_an_info_desk_member_unlocks_a_kiosk(client, location, walk_in_service, 
     response = client.post(f"/kundenzentrum/kiosk/{location.slug}/freischalten/", {"name": "Eingang links"})
     assert response.status_code == 302
     cookie = client.cookies["kz_kiosk"].value
+    assert "_auth_user_id" not in client.session  # no staff session stays on a public device
     client.logout()  # forgets every cookie; the kiosk keeps only its own
     client.cookies["kz_kiosk"] = cookie
     assert client.get(f"/kundenzentrum/kiosk/{location.slug}/").status_code == 200
