@@ -191,7 +191,10 @@ class AbsenceFactory(factory.django.DjangoModelFactory):
 
 
 class TicketFactory(factory.django.DjangoModelFactory):
-    """A waiting walk-in ticket; traits for the other statuses. Numbers come from a sequence."""
+    """A waiting walk-in ticket; traits for the other statuses.
+
+    Numbers come from a sequence far above what issue_ticket hands out in a test, so that
+    tickets made here never collide with tickets issued through the counter."""
 
     class Meta:
         model = "kundenzentrum.Ticket"
@@ -200,7 +203,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory, walk_in=True)
     day = dt.date(2026, 12, 3)
     letter = factory.SelfAttribute("service.ticket_letter")
-    number = factory.Sequence(lambda n: n + 1)
+    number = factory.Sequence(lambda n: 500 + n)
     issued_at = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
 
     class Params:
