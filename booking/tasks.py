@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from .reminders import batches, services
 
@@ -22,7 +23,11 @@ def sweep_messages() -> int:
     return services.queue_messages(ids)
 
 
-@shared_task(ignore_result=True)
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=settings.PRINT_BATCH_SOFT_TIME_LIMIT,
+    time_limit=settings.PRINT_BATCH_TIME_LIMIT,
+)
 def build_print_batch() -> int | None:
     """Daily (beat) or on a clerk's request: one PDF with every letter due today."""
     batch = batches.build_print_batch()

@@ -278,3 +278,9 @@ BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=3)
 BOOKING_MAX_ACTIVE_PER_CONTACT = env.int("BOOKING_MAX_ACTIVE_PER_CONTACT", default=1)
 # Seconds free times stay cached; every booking change and admin edit invalidates them at once.
 BOOKING_FREE_TIMES_CACHE_SECONDS = env.int("BOOKING_FREE_TIMES_CACHE_SECONDS", default=60)
+
+# The daily print batch renders thousands of letters: its own time limits instead of the
+# global ones. A batch still "building" after PRINT_BATCH_TIME_LIMIT + 10 minutes was left by
+# a dead worker and its letters go back to the queue.
+PRINT_BATCH_SOFT_TIME_LIMIT = env.int("PRINT_BATCH_SOFT_TIME_LIMIT", default=1800)
+PRINT_BATCH_TIME_LIMIT = env.int("PRINT_BATCH_TIME_LIMIT", default=1900)
