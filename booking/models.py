@@ -313,6 +313,7 @@ class CallListEntry(models.Model):
         CANCELLED = "cancelled", _("Termin vom Amt abgesagt – bitte anrufen")
         LETTER_FAILED = "letter_failed", _("Brief konnte nicht erstellt werden – bitte anrufen")
         EMAIL_FAILED = "email_failed", _("E-Mail kam nicht an – bitte anrufen")
+        MOVED_AFTER_LETTER = "moved_late", _("Nach dem Brief verschoben – bitte neue Zeit mitteilen")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="call_list_entries")
     reason = models.CharField(_("Grund"), max_length=16, choices=Reason)

@@ -44,8 +44,9 @@ def posting_day(appointment: Appointment) -> dt.date:
 def _planned_messages(appointment: Appointment, now: dt.datetime) -> dict[tuple[str, str], dt.datetime]:
     """(kind, channel) → due moment of the confirmation and reminders a booking should get."""
     planned: dict[tuple[str, str], dt.datetime] = {}
-    if appointment.wants_email:
+    if appointment.email:  # the confirmation goes to any address given, whatever the reminder
         planned[(Kind.CONFIRMATION, Channel.EMAIL)] = now
+    if appointment.wants_email:
         due = email_reminder_due(appointment.start, appointment.location.email_reminder_days)
         if due is not None and due > now:
             planned[(Kind.REMINDER, Channel.EMAIL)] = due
@@ -83,7 +84,8 @@ def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Messa
 def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
     """A booking moved: confirm the new time and plan the reminders anew.
 
-    A letter already in a print batch stays there (it was printed); one in flight is left alone."""
+    A letter already in a print batch stays there (it names the old time): the citizen goes on
+    the call list instead. An e-mail in flight is left alone."""
     now = timezone.now()
     planned = _planned_messages(appointment, now)
     existing = {
@@ -113,6 +115,8 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
             .exclude(status=Status.SENDING)
             .update(**values)
         ):
+            if channel == Channel.LETTER:
+                add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.MOVED_AFTER_LETTER)
             continue
         if channel == Channel.EMAIL and due <= now:
             queue.append(message.pk)
@@ -130,11 +134,11 @@ def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason
         return
     now = timezone.now()
     planned: dict[str, dt.datetime] = {}
-    if appointment.wants_email:
+    if appointment.email:  # any address given, even if the citizen chose a letter or nothing
         planned[Channel.EMAIL] = now
     if appointment.wants_letter and posting_day(appointment) >= timezone.localdate(now):
         planned[Channel.LETTER] = aware(timezone.localdate(now), dt.time())
-    elif appointment.wants_letter or (not appointment.wants_email and appointment.phone):
+    elif appointment.wants_letter or (not planned and appointment.phone):
         add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.CANCELLED)
     queue = []
     for channel, due in planned.items():
@@ -245,11 +249,8 @@ def _lapsed(message: Message, now: dt.datetime) -> bool:
     appointment = message.appointment
     if message.kind == Kind.CANCELLED:
         return False
-    return (
-        appointment.status != Appointment.Status.BOOKED
-        or appointment.start <= now
-        or not appointment.wants_email
-    )
+    wanted = appointment.email if message.kind == Kind.CONFIRMATION else appointment.wants_email
+    return appointment.status != Appointment.Status.BOOKED or appointment.start <= now or not wanted
 
 
 def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) -> str:

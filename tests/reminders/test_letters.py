@@ -234,3 +234,19 @@ def test_the_print_batch_task_has_its_own_time_limits(settings):
     from booking.tasks import build_print_batch as task
 
     assert (task.soft_time_limit, task.time_limit) == (1800, 1900)
+
+
+def test_moving_an_appointment_whose_letter_is_already_in_a_batch_puts_the_citizen_on_the_call_list(
+    clock, book, posting_day
+):
+    from booking import notifications
+
+    appointment = book()
+    batch = build_print_batch()
+    appointment.start = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
+    appointment.end = appointment.start + dt.timedelta(minutes=45)
+    appointment.save()
+    notifications.appointment_moved(appointment)
+    assert reminder_letter(appointment).batch_id == batch.pk  # the printed letter names the old time
+    entry = CallListEntry.objects.get(appointment=appointment)
+    assert entry.reason == CallListEntry.Reason.MOVED_AFTER_LETTER
