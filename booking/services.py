@@ -174,11 +174,14 @@ def cancel_appointment(
 
 def cancel_for_office(*, appointment_ids: list[int], reason: str, by) -> list[Appointment]:
     """Cancels booked appointments for the office (absence, closure) in one step; each citizen
-    is told through their channel. One cancelled meanwhile by the citizen is skipped."""
+    is told through their channel. One cancelled meanwhile by the citizen, or begun, is skipped."""
     if not reason.strip():
         raise BookingError(_("Bitte geben Sie einen Grund an."))
     cancelled = []
-    for appointment in Appointment.objects.filter(pk__in=appointment_ids, status=Appointment.Status.BOOKED):
+    ahead = Appointment.objects.filter(
+        pk__in=appointment_ids, status=Appointment.Status.BOOKED, start__gt=timezone.now()
+    )
+    for appointment in ahead:
         try:
             cancelled.append(
                 cancel_appointment(appointment=appointment, by=by, by_office=True, reason=reason)

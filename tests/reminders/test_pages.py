@@ -134,3 +134,25 @@ def test_bad_input_on_the_cancel_form_gets_a_message_next_to_the_field(clock, cl
         reverse("reminders:cancel-by-office"), {"location": "999999", "first_day": "gestern"}
     )
     assert response.status_code == 200
+
+
+def test_the_office_cannot_cancel_an_appointment_that_has_already_begun(
+    time_machine, client, team_lead, book, counsellor, location
+):
+    past = book(start=dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC))
+    ahead = book(start=dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC))
+    time_machine.move_to(dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), tick=False)
+    client.force_login(team_lead)
+    params = {
+        "location": location.pk,
+        "counsellor": counsellor.pk,
+        "first_day": "2026-12-03",
+        "last_day": "2026-12-03",
+        "reason": "Stromausfall",
+    }
+    preview = client.get(reverse("reminders:cancel-by-office"), params)
+    assert ahead.code in preview.text and past.code not in preview.text
+    client.post(reverse("reminders:cancel-by-office"), {**params, "appointment": [past.pk, ahead.pk]})
+    past.refresh_from_db()
+    ahead.refresh_from_db()
+    assert (past.status, ahead.status) == (Appointment.Status.BOOKED, Appointment.Status.CANCELLED)
