@@ -376,3 +376,21 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.what}"
+
+
+class ContactLock(models.Model):
+    """One row per service and contact (e-mail or phone), locked while a booking checks the
+    one-active-booking limit: two bookings for the same contact take turns, others do not wait.
+
+    The key is a keyed hash (HMAC with SECRET_KEY), never the address itself; rows are only
+    locks and are deleted together with old personal data."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Sperre je Kontakt")
+        verbose_name_plural = _("Sperren je Kontakt")
+
+    def __str__(self) -> str:
+        return self.key[:12]

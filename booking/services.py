@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from sozialamt.models import Location, Service
 
 from . import notifications
-from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
+from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Occupancy, PersonalDataAccess
 from .selectors import availability, hash_token
 from .slots import Slot, next_free, units
 
@@ -90,7 +91,15 @@ def book_appointment(
     the time is not bookable or was just taken (with the next free times)."""
     now = now or timezone.now()
     slot = _free_slot(service=service, location=location, start=start, now=now)
-    _check_contact_limit(service=service, person=person, now=now)
+    with transaction.atomic():
+        _check_contact_limit(service=service, person=person, now=now)
+        booked = _book_slot(slot=slot, service=service, location=location, person=person, booked_by=booked_by)
+    if booked is None:
+        raise _taken(service, location, start, now)
+    return booked
+
+
+def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict, booked_by) -> Booked | None:
     token = new_token()
     for counsellor_id in slot.counsellors:
         appointment = Appointment(
@@ -118,17 +127,33 @@ def book_appointment(
         except _SlotTaken:
             continue
         return Booked(appointment, token)
-    raise _taken(service, location, start, now)
+    return None
 
 
 class _SlotTaken(Exception):
     pass
 
 
+def _insert_with_free_code(appointment: Appointment, attempts: int = 5) -> None:
+    """Inserts the appointment; a code that exists already (rare) is replaced, not taken for a
+    lost race on the time."""
+    for _attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                appointment.save(force_insert=True)
+            return
+        except IntegrityError:
+            appointment.pk = None
+            if not Appointment.objects.filter(code=appointment.code).exists():
+                raise
+            appointment.code = new_code()
+    raise IntegrityError("no free booking code")
+
+
 def _hold(appointment: Appointment) -> None:
     """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps."""
     try:
-        appointment.save(force_insert=True)
+        _insert_with_free_code(appointment)
         Occupancy.objects.bulk_create(
             Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
             for u in units(appointment.start, appointment.end, UNIT)
@@ -278,10 +303,28 @@ def _taken(service, location, start, now) -> BookingError:
     )
 
 
+def _lock_contacts(*, service: Service, email: str, phone: str) -> None:
+    """Takes the row lock of each contact of this booking until the transaction ends.
+
+    Without it two simultaneous bookings of one contact would both count zero and both insert."""
+    keys = sorted(
+        salted_hmac("booking.contact", f"{service.pk}:{kind}:{value}").hexdigest()
+        for kind, value in (("email", email.strip().lower()), ("phone", phone.strip()))
+        if value
+    )
+    for key in keys:  # always in the same order, so two bookings cannot deadlock
+        ContactLock.objects.get_or_create(key=key)
+    list(ContactLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
+
+
 def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) -> None:
+    """Refuses a further active booking of the same e-mail or phone for this service.
+
+    Must run inside the booking's transaction: the contact stays locked until it commits."""
     email, phone = person.get("email", ""), person.get("phone", "")
     if not email and not phone:
         return
+    _lock_contacts(service=service, email=email, phone=phone)
     same_contact = Q(email__iexact=email) if email else Q()
     if phone:
         same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)

@@ -166,18 +166,23 @@ def details(request: HttpRequest) -> HttpResponse:
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
+    if wizard is None and request.method == "POST" and request.session.get(DONE_KEY):
+        return redirect("booking:done")  # a second click on "book": show the booking made
     if wizard is None or "person" not in wizard[0]:
         return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
     state, service, location, start = wizard
     context = {"service": service, "location": location, "start": start, "person": state["person"]}
     if request.method == "POST":
+        # Taken out (and saved) before booking: a second click finds no wizard and books nothing.
+        request.session.pop(SESSION_KEY)
+        request.session.save()
         try:
             booked = services.book_appointment(
                 service=service, location=location, start=start, person=state["person"]
             )
         except services.BookingError as error:
+            request.session[SESSION_KEY] = state
             return _booking_failed(request, error, service, location, context)
-        del request.session[SESSION_KEY]
         request.session[DONE_KEY] = {"code": booked.appointment.code, "token": booked.token}
         return redirect("booking:done")
     return render(request, "booking/review.html", context)

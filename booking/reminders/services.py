@@ -15,7 +15,15 @@ from django.utils import timezone
 from sozialamt.hours import aware
 from sozialamt.selectors import office_calendar, public_holidays
 
-from ..models import Appointment, AppointmentHistory, CallListEntry, Message, PersonalDataAccess, PrintBatch
+from ..models import (
+    Appointment,
+    AppointmentHistory,
+    CallListEntry,
+    ContactLock,
+    Message,
+    PersonalDataAccess,
+    PrintBatch,
+)
 from .timing import email_reminder_due, letter_posting_day, retry_delay
 
 logger = logging.getLogger(__name__)
@@ -327,6 +335,8 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     Message.objects.filter(appointment__in=ids).update(link="", last_error="")
     counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids).delete()[0]
     counts["print_batches"] = _delete_print_files(now)
+    # Contact locks only serialise simultaneous bookings; a day later they are of no use.
+    ContactLock.objects.filter(created_at__lt=now - days(days=1)).delete()
     counts["access_log"] = PersonalDataAccess.objects.filter(
         at__lt=now - days(days=settings.RETENTION_ACCESS_LOG_DAYS)
     ).delete()[0]

@@ -240,3 +240,13 @@ def test_a_long_but_fitting_address_is_accepted_and_wrapped_not_cut():
         }
     )
     assert form.is_valid(), form.errors
+
+
+def test_a_double_click_on_book_makes_one_booking(client, clock, counsellor, relaxed_limits):
+    choose_time(client)
+    client.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    first = client.post("/termin/pruefen/")
+    second = client.post("/termin/pruefen/")
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == "/termin/bestaetigung/"
+    assert Appointment.objects.count() == 1
