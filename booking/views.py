@@ -190,7 +190,8 @@ def review(request: HttpRequest) -> HttpResponse:
 
 def _booking_failed(request, error, service, location, context, token: str = "") -> HttpResponse:
     if error.kind != "taken":
-        template = "booking/cancel.html" if token else "booking/review.html"
+        # With a token this is a failed move: back to the appointment's page, not the cancel form.
+        template = "booking/manage.html" if token else "booking/review.html"
         return render(request, template, {**context, "error": error.message}, status=400)
 
     def day_url(date: dt.date) -> str:

@@ -250,3 +250,17 @@ def test_a_double_click_on_book_makes_one_booking(client, clock, counsellor, rel
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == "/termin/bestaetigung/"
     assert Appointment.objects.count() == 1
+
+
+def test_a_move_that_cannot_be_done_shows_the_appointment_page_with_the_reason(
+    client, clock, counsellor, location, appointment_service, relaxed_limits
+):
+    booked = book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=PERSON)
+    with time_machine.travel(TUESDAY_9 + dt.timedelta(minutes=10), tick=False):
+        response = client.post(
+            f"/termin/verwalten/{booked.token}/verschieben/2026-12-02/", {"start": "2026-12-02T08:00Z"}
+        )
+    assert response.status_code == 400
+    assert "booking/manage.html" in [t.name for t in response.templates]
+    assert "booking/cancel.html" not in [t.name for t in response.templates]
+    assert "kann nicht mehr verschoben werden" in response.content.decode()
