@@ -195,3 +195,22 @@ def test_a_booking_code_that_exists_already_is_replaced_not_reported_as_taken(
     monkeypatch.setattr(services, "new_code", lambda: next(codes))
     second = book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=2)).appointment
     assert second.code == "XYZ-2345"
+
+
+def test_the_calendar_file_keeps_its_uid_and_counts_up_the_sequence_on_every_change(
+    clock, counsellor, location, appointment_service
+):
+    from icalendar import Calendar
+
+    from booking.ics import appointment_ics
+
+    def event(appointment, **kwargs):
+        [found] = Calendar.from_ical(appointment_ics(appointment, **kwargs)).walk("VEVENT")
+        return str(found["uid"]), int(found["sequence"])
+
+    appointment = book(location, appointment_service).appointment
+    uid, first = event(appointment)
+    moved = move_appointment(appointment=appointment, start=TUESDAY_9 + dt.timedelta(hours=2))
+    assert event(moved) == (uid, first + 1)
+    cancelled = cancel_appointment(appointment=moved)
+    assert event(cancelled, cancelled=True) == (uid, first + 2)
