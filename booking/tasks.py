@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.core.management import call_command
 
 from .reminders import batches, services
 
@@ -40,3 +41,9 @@ def delete_personal_data() -> dict:
     counts = services.delete_personal_data()
     logger.info("Deleted on time: %s", counts)
     return counts
+
+
+@shared_task(ignore_result=True)
+def clear_sessions() -> None:
+    """Daily (beat): deletes expired sessions, and with them any wizard data left behind."""
+    call_command("clearsessions")

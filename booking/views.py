@@ -33,6 +33,26 @@ from .slots import DayPlan
 SESSION_KEY = "booking"
 MAX_DISTANCE_DAYS = 400
 DONE_KEY = "booking_done"
+# Personal data and the raw management token stay in the session only this long (data economy):
+# an abandoned wizard or an unattended confirmation page forgets them.
+SESSION_DATA_TTL = dt.timedelta(minutes=30)
+
+
+def _fresh(state: dict) -> bool:
+    try:
+        at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return timezone.now() - at < SESSION_DATA_TTL
+
+
+def _session_entry(request: HttpRequest, key: str) -> dict | None:
+    """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
+    state = request.session.get(key)
+    if not isinstance(state, dict) or not _fresh(state):
+        request.session.pop(key, None)
+        return None
+    return state
 
 
 def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
@@ -119,10 +139,12 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
     plan = avail.day(chosen)
     form = TimeForm(request.POST or None, slots=plan.slots if plan else ())
     if request.method == "POST" and form.is_valid():
+        request.session.pop(DONE_KEY, None)  # a new booking: the last confirmation's token goes
         request.session[SESSION_KEY] = {
             "service": found.pk,
             "location": place.pk,
             "start": form.slot.start.isoformat(),
+            "at": timezone.now().timestamp(),
         }
         return redirect("booking:details")
     back = reverse("booking:calendar", args=[found.slug, place.slug])
@@ -133,7 +155,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
 
 def _wizard(request: HttpRequest):
     """The service, location and time chosen so far, or None when the session has none."""
-    state = request.session.get(SESSION_KEY) or {}
+    state = _session_entry(request, SESSION_KEY) or {}
     try:
         service = Service.objects.get(pk=state["service"])
         location = Location.objects.get(pk=state["location"])
@@ -154,6 +176,7 @@ def details(request: HttpRequest) -> HttpResponse:
         form = PersonPageForm(request.POST)
         if form.is_valid():
             state["person"] = form.person()
+            state["at"] = timezone.now().timestamp()
             request.session[SESSION_KEY] = state
             return redirect("booking:review")
     else:
@@ -166,7 +189,7 @@ def details(request: HttpRequest) -> HttpResponse:
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
-    if wizard is None and request.method == "POST" and request.session.get(DONE_KEY):
+    if wizard is None and request.method == "POST" and _session_entry(request, DONE_KEY):
         return redirect("booking:done")  # a second click on "book": show the booking made
     if wizard is None or "person" not in wizard[0]:
         return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
@@ -183,7 +206,11 @@ def review(request: HttpRequest) -> HttpResponse:
         except services.BookingError as error:
             request.session[SESSION_KEY] = state
             return _booking_failed(request, error, service, location, context)
-        request.session[DONE_KEY] = {"code": booked.appointment.code, "token": booked.token}
+        request.session[DONE_KEY] = {
+            "code": booked.appointment.code,
+            "token": booked.token,
+            "at": timezone.now().timestamp(),
+        }
         return redirect("booking:done")
     return render(request, "booking/review.html", context)
 
@@ -214,7 +241,7 @@ def _booking_failed(request, error, service, location, context, token: str = "")
 
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
-    booked = request.session.get(DONE_KEY) or {}
+    booked = _session_entry(request, DONE_KEY) or {}
     appointment = appointment_for_token(booked.get("token", ""))
     if appointment is None:
         return _restart(request, _("Es gibt keine neue Buchung in dieser Sitzung."))

@@ -284,3 +284,8 @@ BOOKING_FREE_TIMES_CACHE_SECONDS = env.int("BOOKING_FREE_TIMES_CACHE_SECONDS", d
 # a dead worker and its letters go back to the queue.
 PRINT_BATCH_SOFT_TIME_LIMIT = env.int("PRINT_BATCH_SOFT_TIME_LIMIT", default=1800)
 PRINT_BATCH_TIME_LIMIT = env.int("PRINT_BATCH_TIME_LIMIT", default=1900)
+# Expired sessions (with any booking wizard data left in them) are deleted every night.
+CELERY_BEAT_SCHEDULE["booking-clear-sessions"] = {
+    "task": "booking.tasks.clear_sessions",
+    "schedule": crontab(hour=3, minute=15),
+}

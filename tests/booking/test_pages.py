@@ -264,3 +264,45 @@ def test_a_move_that_cannot_be_done_shows_the_appointment_page_with_the_reason(
     assert "booking/manage.html" in [t.name for t in response.templates]
     assert "booking/cancel.html" not in [t.name for t in response.templates]
     assert "kann nicht mehr verschoben werden" in response.content.decode()
+
+
+def test_the_wizard_forgets_personal_data_when_booked_and_the_token_after_half_an_hour(
+    client, clock, counsellor, relaxed_limits
+):
+    choose_time(client)
+    client.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    client.post("/termin/pruefen/")
+    assert "booking" not in client.session
+    token = client.session["booking_done"]["token"]
+    assert client.get("/termin/bestaetigung/").status_code == 200
+    clock.shift(dt.timedelta(minutes=31))
+    response = client.get("/termin/bestaetigung/")
+    assert response.status_code == 302 and "booking_done" not in client.session
+    assert token not in str(dict(client.session))
+
+
+def test_an_abandoned_wizard_forgets_the_personal_data_after_half_an_hour(
+    client, clock, counsellor, relaxed_limits
+):
+    choose_time(client)
+    client.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    assert client.session["booking"]["person"]["name"] == "Erika Mustermann"
+    clock.shift(dt.timedelta(minutes=31))
+    assert client.get("/termin/pruefen/").status_code == 302
+    assert "booking" not in client.session
+
+
+def test_the_nightly_task_deletes_expired_sessions(client, counsellor):
+    from django.contrib.sessions.models import Session
+
+    from booking.tasks import clear_sessions
+    from sozialamt.settings import CELERY_BEAT_SCHEDULE
+
+    session = client.session
+    session["x"] = 1
+    session.save()
+    assert Session.objects.exists()
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    clear_sessions()
+    assert not Session.objects.exists()
+    assert CELERY_BEAT_SCHEDULE["booking-clear-sessions"]["task"] == "booking.tasks.clear_sessions"
