@@ -102,7 +102,9 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
     }
     for key, message in existing.items():
         if key not in planned and message.status == Status.PENDING:
-            Message.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.CANCELLED)
+            Message.objects.filter(pk=message.pk, status=Status.PENDING).update(
+                status=Status.CANCELLED, link=""
+            )
     queue = []
     for (kind, channel), due in planned.items():
         message = existing.get((kind, channel))
@@ -246,8 +248,9 @@ def send_email_message(*, message_id: int) -> str:
     except (smtplib.SMTPException, OSError) as exc:
         return _failed_attempt(mine, message, exc, now)
     except Exception as exc:  # a template or data error will not heal by retrying
-        logger.exception("E-mail %s could not be built", message_id)
-        mine.update(status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500])
+        # Class and id only: the message text or a traceback could carry personal data.
+        logger.error("E-mail %s could not be built: %s", message_id, type(exc).__name__)
+        mine.update(status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500], link="")
         return "failed"
     mine.update(status=Status.SENT, sent_at=timezone.now(), link="", last_error="")
     return "sent"
@@ -263,9 +266,10 @@ def _lapsed(message: Message, now: dt.datetime) -> bool:
 
 def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) -> str:
     error = f"{type(exc).__name__}: {exc}"[:500]
-    logger.warning("E-mail %s failed (attempt %s): %s", message.pk, message.attempts, error)
+    # The SMTP reply names the recipient: the log gets the class and the message id only.
+    logger.warning("E-mail %s failed (attempt %s): %s", message.pk, message.attempts, type(exc).__name__)
     if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-        mine.update(status=Status.FAILED, last_error=error)
+        mine.update(status=Status.FAILED, last_error=error, link="")
         if message.appointment.start > now:
             add_to_call_list(appointment=message.appointment, reason=CallListEntry.Reason.EMAIL_FAILED)
         return "failed"

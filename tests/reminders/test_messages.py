@@ -247,3 +247,34 @@ def test_an_office_cancellation_without_any_channel_puts_a_phone_on_the_call_lis
     assert CallListEntry.objects.get().appointment == reachable
     assert not Message.objects.exclude(status=Status.CANCELLED).exists()
     assert mail.outbox == []
+
+
+@override_settings(EMAIL_BACKEND="tests.reminders.backends.FlakyBackend", MESSAGE_MAX_ATTEMPTS=1)
+def test_a_finally_failed_email_loses_its_link_and_the_log_names_no_address(
+    clock, counsellor, appointment_service, caplog
+):
+    appointment = AppointmentFactory(
+        counsellor=counsellor, service=appointment_service, by_email=True, email="fail@example.org"
+    )
+    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    sweep_messages()
+    confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
+    assert confirmation.status == Status.FAILED and confirmation.link == ""
+    assert "SMTPRecipientsRefused" in caplog.text and "fail@example.org" not in caplog.text
+
+
+def test_an_email_that_cannot_be_built_loses_its_link(
+    clock, counsellor, appointment_service, monkeypatch, caplog
+):
+    from booking.reminders import emails
+
+    def broken(message):
+        raise ValueError("kaputt für buerger@example.org")
+
+    monkeypatch.setattr(emails, "build_email", broken)
+    appointment = AppointmentFactory(counsellor=counsellor, service=appointment_service, by_email=True)
+    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    sweep_messages()
+    confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
+    assert confirmation.status == Status.FAILED and confirmation.link == ""
+    assert "ValueError" in caplog.text and "buerger@example.org" not in caplog.text
