@@ -283,11 +283,6 @@ def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) ->
 # --- staff actions ---------------------------------------------------------------------------------
 
 
-def log_access(*, user: AbstractBaseUser, what: str) -> None:
-    """Records that a staff member read personal data (who, what; when is the row's time)."""
-    PersonalDataAccess.objects.create(user=user, what=what[:200])
-
-
 @transaction.atomic
 def tick_off_call(*, entry_id: int, user: AbstractBaseUser) -> None:
     """A clerk has phoned the citizen; the entry leaves the open call list."""

@@ -156,3 +156,18 @@ def test_the_office_cannot_cancel_an_appointment_that_has_already_begun(
     past.refresh_from_db()
     ahead.refresh_from_db()
     assert (past.status, ahead.status) == (Appointment.Status.BOOKED, Appointment.Status.CANCELLED)
+
+
+def test_the_call_list_and_the_batch_pdf_log_one_access_row_per_citizen_shown(
+    clock, book, posting_day, client, clerk
+):
+    letters = [book() for _ in range(2)]
+    batch = build_print_batch()
+    called = [book(phone="0251 111", start=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)) for _ in range(3)]
+    client.force_login(clerk)
+    client.get(reverse("reminders:print-batch-pdf", args=[batch.pk]))
+    client.get(reverse("reminders:call-list"))
+    logged = set(PersonalDataAccess.objects.filter(user=clerk).values_list("what", "appointment_id"))
+    assert logged == {(f"PDF Druckstapel {batch.pk}", a.pk) for a in letters} | {
+        ("Anrufliste", a.pk) for a in called
+    }
