@@ -26,7 +26,7 @@ from . import services
 from .forms import PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
-from .ratelimit import over_limit
+from .ratelimit import over_limit, too_many_anonymous
 from .selectors import Availability, appointment_for_token, availability, bookable_services
 from .slots import DayPlan
 
@@ -196,6 +196,8 @@ def review(request: HttpRequest) -> HttpResponse:
     state, service, location, start = wizard
     context = {"service": service, "location": location, "start": start, "person": state["person"]}
     if request.method == "POST":
+        if too_many_anonymous(request, state["person"]):
+            return render(request, "booking/too_many.html", status=429)
         # Taken out (and saved) before booking: a second click finds no wizard and books nothing.
         request.session.pop(SESSION_KEY)
         request.session.save()

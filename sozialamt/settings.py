@@ -289,3 +289,9 @@ CELERY_BEAT_SCHEDULE["booking-clear-sessions"] = {
     "task": "booking.tasks.clear_sessions",
     "schedule": crontab(hour=3, minute=15),
 }
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
+# REMOTE_ADDR). The rate limits take the client address from there; never more than really exist.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Bookings without e-mail and phone (no per-contact limit applies): at most this many per
+# client and hour, through the pages and the API.
+BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)

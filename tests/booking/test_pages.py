@@ -306,3 +306,44 @@ def test_the_nightly_task_deletes_expired_sessions(client, counsellor):
     clear_sessions()
     assert not Session.objects.exists()
     assert CELERY_BEAT_SCHEDULE["booking-clear-sessions"]["task"] == "booking.tasks.clear_sessions"
+
+
+def test_behind_a_trusted_proxy_each_citizen_has_their_own_rate_limit(client, clock, counsellor, settings):
+    settings.TRUSTED_PROXIES = 1
+    settings.BOOKING_POST_RATE = 2
+
+    def post(forwarded):
+        return client.post(DAY, {"start": "bad"}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert [post("1.2.3.4").status_code for _ in range(3)] == [200, 200, 429]
+    assert post("5.6.7.8").status_code == 200  # another citizen through the same proxy
+    assert post("9.9.9.9, 1.2.3.4").status_code == 429  # a forged left entry does not help
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, clock, counsellor, settings):
+    settings.BOOKING_POST_RATE = 1
+    codes = [
+        client.post(DAY, {"start": "bad"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}").status_code for n in range(2)
+    ]
+    assert codes == [200, 429]
+
+
+def test_bookings_without_any_contact_data_are_limited_per_client_in_the_api(
+    client, clock, counsellor, relaxed_limits, settings
+):
+    settings.BOOKING_ANONYMOUS_PER_HOUR = 1
+    body = {
+        "service": "grundsicherung",
+        "location": "stadthaus-3",
+        "name": "Ohne Kontakt",
+        "reminder": "none",
+    }
+
+    def book(start, **extra):
+        return client.post(
+            "/api/v1/bookings", {**body, "start": start, **extra}, content_type="application/json"
+        ).status_code
+
+    assert book("2026-12-01T08:00Z") == 201
+    assert book("2026-12-01T09:00Z") == 429
+    assert book("2026-12-01T10:00Z", email="a@example.org", reminder="email") == 201
