@@ -181,7 +181,15 @@ def details(request: HttpRequest) -> HttpResponse:
             return redirect("booking:review")
     else:
         form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
-    context = {"form": form, "service": service, "location": location, "start": start}
+    context = {
+        "form": form,
+        "service": service,
+        "location": location,
+        "start": start,
+        # The privacy notice states the real periods of delete_personal_data.
+        "retention_days": settings.RETENTION_APPOINTMENT_DAYS,
+        "retention_cancelled_days": settings.RETENTION_CANCELLED_DAYS,
+    }
     return render(request, "booking/details.html", context, status=400 if form.errors else 200)
 
 

@@ -347,3 +347,11 @@ def test_bookings_without_any_contact_data_are_limited_per_client_in_the_api(
     assert book("2026-12-01T08:00Z") == 201
     assert book("2026-12-01T09:00Z") == 429
     assert book("2026-12-01T10:00Z", email="a@example.org", reminder="email") == 201
+
+
+def test_the_privacy_notice_states_the_configured_deletion_periods(client, clock, counsellor, settings):
+    settings.RETENTION_APPOINTMENT_DAYS = 23
+    settings.RETENTION_CANCELLED_DAYS = 5
+    choose_time(client)
+    text = " ".join(client.get("/termin/angaben/").content.decode().split())
+    assert "löschen wir 23 Tage nach dem Termin" in text and "spätestens 5 Tage nach der Absage" in text
