@@ -250,3 +250,14 @@ def test_moving_an_appointment_whose_letter_is_already_in_a_batch_puts_the_citiz
     assert reminder_letter(appointment).batch_id == batch.pk  # the printed letter names the old time
     entry = CallListEntry.objects.get(appointment=appointment)
     assert entry.reason == CallListEntry.Reason.MOVED_AFTER_LETTER
+
+
+def test_the_reminder_letter_promises_no_online_change_by_booking_code(clock, book):
+    text = " ".join(
+        PdfReader(io.BytesIO(letter_pdf(reminder_letter(book(phone="0251 1")))))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "mit Ihrer Buchungsnummer" not in text
+    assert "persönlichen Link in Ihrer Buchungsbestätigung" in text

@@ -278,3 +278,12 @@ def test_an_email_that_cannot_be_built_loses_its_link(
     confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
     assert confirmation.status == Status.FAILED and confirmation.link == ""
     assert "ValueError" in caplog.text and "buerger@example.org" not in caplog.text
+
+
+def test_a_reminder_email_points_to_the_personal_link_not_to_the_booking_code(clock, book, time_machine):
+    book(by_email=True)
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC), tick=False)
+    sweep_messages()
+    reminder = mail.outbox[-1]
+    assert "mit Ihrer Buchungsnummer" not in reminder.body
+    assert "persönlichen Link in Ihrer Bestätigungs-E-Mail" in reminder.body
