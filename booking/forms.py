@@ -17,16 +17,13 @@ from .models import Appointment
 from .reminders.letters import address_fits_window
 from .slots import Slot
 
-LANGUAGES = [
-    ("de", _("Deutsch")),
-    ("en", _("Englisch")),
-    ("tr", _("Türkisch")),
-    ("ar", _("Arabisch")),
-    ("ru", _("Russisch")),
-    ("uk", _("Ukrainisch")),
-    ("pl", _("Polnisch")),
-    ("fa", _("Persisch")),
-]
+
+def letter_languages() -> list[tuple[str, str]]:
+    """Only the languages letters and e-mails exist in (settings.LANGUAGES); an interpreter for
+    any other language is asked for separately."""
+    return list(settings.LANGUAGES)
+
+
 REMINDERS = [
     (Appointment.Reminder.EMAIL, _("per E-Mail")),
     (Appointment.Reminder.LETTER, _("per Brief an meine Adresse")),
@@ -59,7 +56,9 @@ class PersonForm(forms.Form):
     phone = forms.CharField(
         label=_("Telefonnummer (freiwillig)"), max_length=40, required=False, validators=[phone_validator]
     )
-    language = forms.ChoiceField(label=_("In welcher Sprache möchten Sie Post bekommen?"), choices=LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("In welcher Sprache möchten Sie Post bekommen?"), choices=letter_languages
+    )
     interpreter_language = forms.CharField(
         label=_("Ich brauche eine Dolmetscherin oder einen Dolmetscher für diese Sprache (freiwillig)"),
         max_length=60,

@@ -361,3 +361,13 @@ def test_the_privacy_notice_states_the_configured_deletion_periods(client, clock
     choose_time(client)
     text = " ".join(client.get("/termin/angaben/").content.decode().split())
     assert "löschen wir 23 Tage nach dem Termin" in text and "spätestens 5 Tage nach der Absage" in text
+
+
+def test_post_is_offered_only_in_the_languages_letters_and_emails_exist_in(client, clock, counsellor):
+    from booking.forms import PersonPageForm
+
+    choose_time(client)
+    choices = [value for value, _label in PersonPageForm().fields["language"].choices]
+    assert choices == ["de", "en"]
+    response = client.post("/termin/angaben/", {**PERSON, "language": "tr", "rendered": rendered()})
+    assert response.status_code == 400 and "language" in response.context["form"].errors
