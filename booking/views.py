@@ -148,9 +148,8 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
         }
         return redirect("booking:details")
     back = reverse("booking:calendar", args=[found.slug, place.slug])
-    return render(
-        request, "booking/day.html", {"availability": avail, "plan": plan, "form": form, "back": back}
-    )
+    context = {"availability": avail, "plan": plan, "date": chosen, "form": form, "back": back}
+    return render(request, "booking/day.html", context, status=400 if form.errors else 200)
 
 
 def _wizard(request: HttpRequest):
@@ -347,7 +346,14 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         messages.success(request, _("Ihr Termin ist verschoben."))
         return redirect("booking:manage", token=token)
     back = reverse("booking:move", args=[token])
-    context = {"availability": avail, "plan": plan, "form": form, "back": back, "appointment": appointment}
+    context = {
+        "availability": avail,
+        "plan": plan,
+        "date": chosen,
+        "form": form,
+        "back": back,
+        "appointment": appointment,
+    }
     return render(request, "booking/day.html", context, status=400 if form.errors else 200)
 
 

@@ -38,7 +38,7 @@ def choose_time(client):
 
 def test_a_tampered_time_is_refused_with_a_message(client, clock, counsellor, relaxed_limits):
     response = client.post(DAY, {"start": "2026-12-01T08:07Z"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Diese Zeit ist nicht (mehr) frei" in response.content.decode()
     assert "booking" not in client.session
 
@@ -81,7 +81,7 @@ def test_the_honeypot_and_a_too_fast_form_are_refused(client, clock, counsellor,
 def test_booking_posts_are_rate_limited_per_client(client, clock, counsellor, settings):
     settings.BOOKING_POST_RATE = 3
     codes = [client.post(DAY, {"start": "bad"}).status_code for _ in range(5)]
-    assert codes == [200, 200, 200, 429, 429]
+    assert codes == [400, 400, 400, 429, 429]
 
 
 def test_free_time_searches_are_rate_limited_per_client(client, clock, counsellor, settings):
@@ -321,8 +321,8 @@ def test_behind_a_trusted_proxy_each_citizen_has_their_own_rate_limit(client, cl
     def post(forwarded):
         return client.post(DAY, {"start": "bad"}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
-    assert [post("1.2.3.4").status_code for _ in range(3)] == [200, 200, 429]
-    assert post("5.6.7.8").status_code == 200  # another citizen through the same proxy
+    assert [post("1.2.3.4").status_code for _ in range(3)] == [400, 400, 429]
+    assert post("5.6.7.8").status_code == 400  # another citizen through the same proxy
     assert post("9.9.9.9, 1.2.3.4").status_code == 429  # a forged left entry does not help
 
 
@@ -331,7 +331,7 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, clock, couns
     codes = [
         client.post(DAY, {"start": "bad"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}").status_code for n in range(2)
     ]
-    assert codes == [200, 429]
+    assert codes == [400, 429]
 
 
 def test_bookings_without_any_contact_data_are_limited_per_client_in_the_api(
@@ -371,3 +371,14 @@ def test_post_is_offered_only_in_the_languages_letters_and_emails_exist_in(clien
     assert choices == ["de", "en"]
     response = client.post("/termin/angaben/", {**PERSON, "language": "tr", "rendered": rendered()})
     assert response.status_code == 400 and "language" in response.context["form"].errors
+
+
+def test_a_day_without_a_plan_still_has_a_heading(rf, clock):
+    from django.template.loader import render_to_string
+
+    for date, heading in (
+        (dt.date(2026, 12, 1), "Freie Zeiten am Dienstag, 1. Dezember 2026"),
+        (None, "Freie Zeiten"),
+    ):
+        html = render_to_string("booking/day.html", {"plan": None, "date": date, "back": "/"}, rf.get("/"))
+        assert f"<h1>{heading}</h1>" in html
