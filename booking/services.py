@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,21 +25,6 @@ from .slots import Slot, next_free, units
 # Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 UNIT = dt.timedelta(minutes=UNIT_MINUTES)
-PERSONAL_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "street",
-    "address_extra",
-    "postcode",
-    "city",
-    "reminder",
-    "language",
-    "interpreter_language",
-    "step_free",
-    "accompanied",
-    "case_reference",
-)
 
 
 class BookingError(Exception):
@@ -58,7 +43,6 @@ class Booked:
 
     appointment: Appointment
     token: str
-    history: list = field(default_factory=list)
 
 
 def new_code() -> str:
@@ -114,7 +98,7 @@ def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict
             booked_by=booked_by,
             **{
                 name: person.get(name, Appointment._meta.get_field(name).get_default())
-                for name in PERSONAL_FIELDS
+                for name in [*Appointment.PERSONAL_FIELDS, *Appointment.CHOICES_KEPT]
             },
         )
         # One transaction per counsellor tried: a lost race on one rolls back only that try.

@@ -294,20 +294,6 @@ def tick_off_call(*, entry_id: int, user: AbstractBaseUser) -> None:
 
 # --- deleting on time -----------------------------------------------------------------------------
 
-PERSONAL_FIELDS = {
-    "name": "",
-    "email": "",
-    "phone": "",
-    "address_extra": "",
-    "street": "",
-    "postcode": "",
-    "city": "",
-    "interpreter_language": "",
-    "case_reference": "",
-    "step_free": False,
-    "accompanied": False,
-}
-
 
 @transaction.atomic
 def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -329,7 +315,9 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     ids = list(due.values_list("pk", flat=True))
     counts = {
-        "appointments": Appointment.objects.filter(pk__in=ids).update(**PERSONAL_FIELDS, anonymised_at=now)
+        "appointments": Appointment.objects.filter(pk__in=ids).update(
+            **Appointment.PERSONAL_FIELDS, anonymised_at=now
+        )
     }
     Message.objects.filter(appointment__in=ids).update(link="", last_error="")
     counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids).delete()[0]
