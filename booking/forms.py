@@ -189,3 +189,44 @@ class TimeForm(forms.Form):
 
 def slot_value(start: dt.datetime) -> str:
     return start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+class FindForm(forms.Form):
+    """Booking code plus postcode or the first letters of the name: asks for a new personal link."""
+
+    code = forms.CharField(
+        label=_("Buchungsnummer"),
+        max_length=12,
+        help_text=_("Steht in Ihrer Bestätigung und im Erinnerungsbrief, zum Beispiel K7M-4QX9."),
+    )
+    postcode = forms.CharField(
+        label=_("Postleitzahl Ihrer Anschrift"), max_length=5, required=False, validators=[postcode_validator]
+    )
+    name_start = forms.CharField(
+        label=_("oder die ersten drei Buchstaben Ihres Namens"),
+        min_length=3,
+        max_length=3,
+        required=False,
+        validators=[no_controls],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "code", "postcode", "name_start", Submit("submit", _("Neuen Link schicken"))
+        )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).upper().replace("-", "")
+        if len(code) != 7:
+            raise forms.ValidationError(_("Die Buchungsnummer hat sieben Zeichen, zum Beispiel K7M-4QX9."))
+        return f"{code[:3]}-{code[3:]}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("postcode") and not data.get("name_start"):
+            self.add_error(
+                "postcode", _("Bitte geben Sie Ihre Postleitzahl oder die ersten Buchstaben Ihres Namens an.")
+            )
+        return data

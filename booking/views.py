@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sozialamt.models import Location, Service
 
 from . import services
-from .forms import PersonPageForm, TimeForm
+from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
@@ -412,3 +412,21 @@ def _cell(date: dt.date, plan: DayPlan | None, url_for) -> dict:
         "kind": "free",
         "note": day.reason,
     }
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+def find(request: HttpRequest) -> HttpResponse:
+    """Booking code + postcode or name → a new personal link by e-mail. The answer is the same
+    whether or not a booking matched, so the page reveals nothing about anyone's booking."""
+    form = FindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "find", settings.BOOKING_FIND_PER_HOUR, window=3600):
+            return render(request, "booking/too_many.html", status=429)
+        services.send_new_manage_link(
+            code=form.cleaned_data["code"],
+            postcode=form.cleaned_data["postcode"],
+            name_start=form.cleaned_data["name_start"],
+        )
+        return render(request, "booking/find.html", {"form": FindForm(), "requested": True})
+    return render(request, "booking/find.html", {"form": form}, status=400 if form.errors else 200)

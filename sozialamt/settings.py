@@ -295,3 +295,5 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 # Bookings without e-mail and phone (no per-contact limit applies): at most this many per
 # client and hour, through the pages and the API.
 BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
+# "Personal link lost" page (/termin/finden/): requests per client and hour.
+BOOKING_FIND_PER_HOUR = env.int("BOOKING_FIND_PER_HOUR", default=10)

@@ -134,6 +134,20 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
 
 
 @transaction.atomic
+def resend_confirmation(*, appointment: Appointment, link: str) -> None:
+    """Sends the confirmation e-mail again, now with this personal link (a new token)."""
+    now = timezone.now()
+    message, _ = Message.objects.get_or_create(
+        appointment=appointment, kind=Kind.CONFIRMATION, channel=Channel.EMAIL, defaults={"due_at": now}
+    )
+    fresh = {"status": Status.PENDING, "due_at": now, "attempts": 0, "sent_at": None, "link": link}
+    fresh |= {"claimed_at": None, "queued_at": None, "last_error": ""}
+    # One being sent at this very moment is left alone (the citizen can simply ask again).
+    if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
+        _queue_after_commit([message.pk])
+
+
+@transaction.atomic
 def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason: str = "") -> None:
     """A booking was cancelled: its pending messages lapse; if the office cancelled, the citizen
     is told through their channel (or put on the call list when a letter would come too late)."""

@@ -382,3 +382,79 @@ def test_a_day_without_a_plan_still_has_a_heading(rf, clock):
     ):
         html = render_to_string("booking/day.html", {"plan": None, "date": date, "back": "/"}, rf.get("/"))
         assert f"<h1>{heading}</h1>" in html
+
+
+FIND = "/termin/finden/"
+
+
+@pytest.fixture
+def booked_with_email(clock, counsellor, location, appointment_service, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = book_appointment(
+            service=appointment_service,
+            location=location,
+            start=TUESDAY_9,
+            person={**PERSON, "email": "erika@example.org", "reminder": "both"},
+        )
+    return booked
+
+
+def test_a_citizen_with_code_and_postcode_gets_a_new_link_by_email_and_the_old_one_stops(
+    client, booked_with_email, relaxed_limits, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    code = booked_with_email.appointment.code
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(FIND, {"code": code.lower().replace("-", " "), "postcode": "48153"})
+    assert response.status_code == 200 and "haben wir Ihnen gerade einen neuen" in response.content.decode()
+    [email] = mail.outbox
+    assert email.to == ["erika@example.org"] and "/termin/verwalten/" in email.body
+    assert client.get(f"/termin/verwalten/{booked_with_email.token}/").status_code == 404
+    new_link = email.body.split("/termin/verwalten/")[1].split("/")[0]
+    assert client.get(f"/termin/verwalten/{new_link}/").status_code == 200
+    assert code not in response.content.decode() and "Erika" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"postcode": "48155"},  # wrong postcode
+        {"name_start": "Max"},  # wrong name
+        {"code_other": True, "postcode": "48153"},  # unknown code
+    ],
+)
+def test_a_wrong_guess_gets_the_same_answer_and_no_email_and_changes_nothing(
+    client, booked_with_email, relaxed_limits, data, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    code = "ZZZ-ZZZZ" if data.pop("code_other", False) else booked_with_email.appointment.code
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(FIND, {"code": code, **data})
+    assert response.status_code == 200 and "haben wir Ihnen gerade einen neuen" in response.content.decode()
+    assert mail.outbox == []
+    assert client.get(f"/termin/verwalten/{booked_with_email.token}/").status_code == 200
+
+
+def test_the_first_letters_of_the_name_identify_a_booking_too(
+    client, booked_with_email, relaxed_limits, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(FIND, {"code": booked_with_email.appointment.code, "name_start": "eri"})
+    assert len(mail.outbox) == 1
+
+
+def test_the_find_page_is_rate_limited_and_refuses_bad_input_next_to_the_field(client, clock, settings):
+    assert client.get(FIND).status_code == 200
+    bad = client.post(FIND, {"code": "K7M"})
+    assert bad.status_code == 400 and "sieben Zeichen" in bad.content.decode()
+    assert 'value="K7M"' in bad.content.decode()
+    settings.BOOKING_FIND_PER_HOUR = 2
+    codes = [client.post(FIND, {"code": "K7M-4QX9", "postcode": "48153"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
