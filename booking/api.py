@@ -17,7 +17,7 @@ from sozialamt.selectors import office_calendar
 from . import freecache, services
 from .forms import PersonForm
 from .models import Appointment
-from .ratelimit import over_limit
+from .ratelimit import over_limit, too_many_anonymous
 from .selectors import MAX_RANGE_DAYS, appointment_for_token, availability, service_and_location
 
 router = Router(tags=["Termine"])
@@ -328,6 +328,8 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     start = _aware(payload.start)
     if start is None:
         return _errors("start", _("Zu diesem Zeitpunkt kann kein Termin gebucht werden."), "body")
+    if too_many_anonymous(request, form.person()):
+        return Status(429, {"detail": _("Zu viele Buchungen ohne E-Mail oder Telefon. Bitte später erneut.")})
     try:
         booked = services.book_appointment(
             service=service, location=location, start=start, person=form.person()

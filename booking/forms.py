@@ -17,16 +17,13 @@ from .models import Appointment
 from .reminders.letters import address_fits_window
 from .slots import Slot
 
-LANGUAGES = [
-    ("de", _("Deutsch")),
-    ("en", _("Englisch")),
-    ("tr", _("Türkisch")),
-    ("ar", _("Arabisch")),
-    ("ru", _("Russisch")),
-    ("uk", _("Ukrainisch")),
-    ("pl", _("Polnisch")),
-    ("fa", _("Persisch")),
-]
+
+def letter_languages() -> list[tuple[str, str]]:
+    """Only the languages letters and e-mails exist in (settings.LANGUAGES); an interpreter for
+    any other language is asked for separately."""
+    return list(settings.LANGUAGES)
+
+
 REMINDERS = [
     (Appointment.Reminder.EMAIL, _("per E-Mail")),
     (Appointment.Reminder.LETTER, _("per Brief an meine Adresse")),
@@ -59,7 +56,9 @@ class PersonForm(forms.Form):
     phone = forms.CharField(
         label=_("Telefonnummer (freiwillig)"), max_length=40, required=False, validators=[phone_validator]
     )
-    language = forms.ChoiceField(label=_("In welcher Sprache möchten Sie Post bekommen?"), choices=LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("In welcher Sprache möchten Sie Post bekommen?"), choices=letter_languages
+    )
     interpreter_language = forms.CharField(
         label=_("Ich brauche eine Dolmetscherin oder einen Dolmetscher für diese Sprache (freiwillig)"),
         max_length=60,
@@ -190,3 +189,44 @@ class TimeForm(forms.Form):
 
 def slot_value(start: dt.datetime) -> str:
     return start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+class FindForm(forms.Form):
+    """Booking code plus postcode or the first letters of the name: asks for a new personal link."""
+
+    code = forms.CharField(
+        label=_("Buchungsnummer"),
+        max_length=12,
+        help_text=_("Steht in Ihrer Bestätigung und im Erinnerungsbrief, zum Beispiel K7M-4QX9."),
+    )
+    postcode = forms.CharField(
+        label=_("Postleitzahl Ihrer Anschrift"), max_length=5, required=False, validators=[postcode_validator]
+    )
+    name_start = forms.CharField(
+        label=_("oder die ersten drei Buchstaben Ihres Namens"),
+        min_length=3,
+        max_length=3,
+        required=False,
+        validators=[no_controls],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "code", "postcode", "name_start", Submit("submit", _("Neuen Link schicken"))
+        )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).upper().replace("-", "")
+        if len(code) != 7:
+            raise forms.ValidationError(_("Die Buchungsnummer hat sieben Zeichen, zum Beispiel K7M-4QX9."))
+        return f"{code[:3]}-{code[3:]}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("postcode") and not data.get("name_start"):
+            self.add_error(
+                "postcode", _("Bitte geben Sie Ihre Postleitzahl oder die ersten Buchstaben Ihres Namens an.")
+            )
+        return data

@@ -28,6 +28,9 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
         lines += [f"- {doc}" for doc in appointment.service.document_list]
     event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("sequence", 1 if cancelled else 0)
+    # Calendars apply an update only with a higher SEQUENCE under the same UID: every change
+    # (move, cancellation) writes a history row after the booking's first one.
+    changes = appointment.history.count() - 1
+    event.add("sequence", max(changes, 1 if cancelled else 0))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -153,6 +153,24 @@ class Appointment(models.Model):
     case_reference = models.CharField(_("Aktenzeichen"), max_length=40, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
+    # The one list of personal fields and their emptied values: the retention job blanks exactly
+    # these. A new field about the citizen belongs here (a test refuses an unlisted one).
+    PERSONAL_FIELDS = {
+        "name": "",
+        "email": "",
+        "phone": "",
+        "address_extra": "",
+        "street": "",
+        "postcode": "",
+        "city": "",
+        "interpreter_language": "",
+        "case_reference": "",
+        "step_free": False,
+        "accompanied": False,
+    }
+    # What the citizen chose that stays after retention (anonymous, for statistics).
+    CHOICES_KEPT = ("reminder", "language")
+
     class Meta:
         ordering = ["start"]
         verbose_name = _("Termin")
@@ -313,6 +331,7 @@ class CallListEntry(models.Model):
         CANCELLED = "cancelled", _("Termin vom Amt abgesagt – bitte anrufen")
         LETTER_FAILED = "letter_failed", _("Brief konnte nicht erstellt werden – bitte anrufen")
         EMAIL_FAILED = "email_failed", _("E-Mail kam nicht an – bitte anrufen")
+        MOVED_AFTER_LETTER = "moved_late", _("Nach dem Brief verschoben – bitte neue Zeit mitteilen")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="call_list_entries")
     reason = models.CharField(_("Grund"), max_length=16, choices=Reason)
@@ -375,3 +394,21 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.what}"
+
+
+class ContactLock(models.Model):
+    """One row per service and contact (e-mail or phone), locked while a booking checks the
+    one-active-booking limit: two bookings for the same contact take turns, others do not wait.
+
+    The key is a keyed hash (HMAC with SECRET_KEY), never the address itself; rows are only
+    locks and are deleted together with old personal data."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Sperre je Kontakt")
+        verbose_name_plural = _("Sperren je Kontakt")
+
+    def __str__(self) -> str:
+        return self.key[:12]

@@ -26,3 +26,8 @@ def appointment_moved(appointment: Appointment, *, manage_url: str = "") -> None
 def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, reason: str = "") -> None:
     """A booking was cancelled: drop its pending reminders; tell the citizen if the office cancelled."""
     services.cancel_messages(appointment=appointment, by_office=by_office, reason=reason)
+
+
+def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
+    """The citizen asked for a new personal link: the confirmation goes out again with it."""
+    services.resend_confirmation(appointment=appointment, link=manage_url)

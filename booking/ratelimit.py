@@ -1,23 +1,45 @@
-"""Per-client rate limits in the cache (Redis when configured): a counter per client and minute."""
+"""Per-client rate limits in the cache (Redis when configured): a counter per client and window."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
 
-def client_id(request: HttpRequest) -> str:
-    # REMOTE_ADDR: behind a proxy, the proxy must set it (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "unknown")
+def client_ip(request: HttpRequest) -> str:
+    """The citizen's IP address.
+
+    REMOTE_ADDR is the peer of the application server: behind a reverse proxy that is the proxy,
+    and every citizen would share one bucket. With TRUSTED_PROXIES = n, each of our n proxies
+    appends the address it saw to X-Forwarded-For, so the n-th entry from the right is the one
+    our outermost proxy saw; entries further left are the client's own claim and not trusted."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    hops = settings.TRUSTED_PROXIES
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < hops:
+        return forwarded[0] if forwarded else remote
+    return forwarded[-hops]
 
 
-def over_limit(request: HttpRequest, scope: str, per_minute: int) -> bool:
-    """Counts this request; True when the client has sent more than `per_minute` in this minute."""
-    minute = int(timezone.now().timestamp() // 60)
-    key = f"booking:rl:{scope}:{client_id(request)}:{minute}"
-    if cache.add(key, 1, timeout=90):
-        return per_minute < 1
+def over_limit(request: HttpRequest, scope: str, limit: int, *, window: int = 60) -> bool:
+    """Counts this request; True when the client has sent more than `limit` in this window (s)."""
+    slot = int(timezone.now().timestamp() // window)
+    key = f"booking:rl:{scope}:{client_ip(request)}:{window}:{slot}"
+    if cache.add(key, 1, timeout=window + 30):
+        return limit < 1
     try:
-        return cache.incr(key) > per_minute
+        return cache.incr(key) > limit
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=90)
+        cache.add(key, 1, timeout=window + 30)
         return False
+
+
+def too_many_anonymous(request: HttpRequest, person: dict) -> bool:
+    """Bookings without e-mail or phone escape the one-per-contact limit: they count per client
+    (BOOKING_ANONYMOUS_PER_HOUR an hour) instead. Bookings with contact data do not count here."""
+    if person.get("email") or person.get("phone"):
+        return False
+    return over_limit(request, "anonymous", settings.BOOKING_ANONYMOUS_PER_HOUR, window=3600)

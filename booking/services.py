@@ -4,40 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from sozialamt.models import Location, Service
 
 from . import notifications
-from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
+from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Occupancy, PersonalDataAccess
 from .selectors import availability, hash_token
 from .slots import Slot, next_free, units
 
 # Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 UNIT = dt.timedelta(minutes=UNIT_MINUTES)
-PERSONAL_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "street",
-    "address_extra",
-    "postcode",
-    "city",
-    "reminder",
-    "language",
-    "interpreter_language",
-    "step_free",
-    "accompanied",
-    "case_reference",
-)
 
 
 class BookingError(Exception):
@@ -56,7 +43,6 @@ class Booked:
 
     appointment: Appointment
     token: str
-    history: list = field(default_factory=list)
 
 
 def new_code() -> str:
@@ -90,7 +76,15 @@ def book_appointment(
     the time is not bookable or was just taken (with the next free times)."""
     now = now or timezone.now()
     slot = _free_slot(service=service, location=location, start=start, now=now)
-    _check_contact_limit(service=service, person=person, now=now)
+    with transaction.atomic():
+        _check_contact_limit(service=service, person=person, now=now)
+        booked = _book_slot(slot=slot, service=service, location=location, person=person, booked_by=booked_by)
+    if booked is None:
+        raise _taken(service, location, start, now)
+    return booked
+
+
+def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict, booked_by) -> Booked | None:
     token = new_token()
     for counsellor_id in slot.counsellors:
         appointment = Appointment(
@@ -104,7 +98,7 @@ def book_appointment(
             booked_by=booked_by,
             **{
                 name: person.get(name, Appointment._meta.get_field(name).get_default())
-                for name in PERSONAL_FIELDS
+                for name in [*Appointment.PERSONAL_FIELDS, *Appointment.CHOICES_KEPT]
             },
         )
         # One transaction per counsellor tried: a lost race on one rolls back only that try.
@@ -118,17 +112,33 @@ def book_appointment(
         except _SlotTaken:
             continue
         return Booked(appointment, token)
-    raise _taken(service, location, start, now)
+    return None
 
 
 class _SlotTaken(Exception):
     pass
 
 
+def _insert_with_free_code(appointment: Appointment, attempts: int = 5) -> None:
+    """Inserts the appointment; a code that exists already (rare) is replaced, not taken for a
+    lost race on the time."""
+    for _attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                appointment.save(force_insert=True)
+            return
+        except IntegrityError:
+            appointment.pk = None
+            if not Appointment.objects.filter(code=appointment.code).exists():
+                raise
+            appointment.code = new_code()
+    raise IntegrityError("no free booking code")
+
+
 def _hold(appointment: Appointment) -> None:
     """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps."""
     try:
-        appointment.save(force_insert=True)
+        _insert_with_free_code(appointment)
         Occupancy.objects.bulk_create(
             Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
             for u in units(appointment.start, appointment.end, UNIT)
@@ -174,11 +184,14 @@ def cancel_appointment(
 
 def cancel_for_office(*, appointment_ids: list[int], reason: str, by) -> list[Appointment]:
     """Cancels booked appointments for the office (absence, closure) in one step; each citizen
-    is told through their channel. One cancelled meanwhile by the citizen is skipped."""
+    is told through their channel. One cancelled meanwhile by the citizen, or begun, is skipped."""
     if not reason.strip():
         raise BookingError(_("Bitte geben Sie einen Grund an."))
     cancelled = []
-    for appointment in Appointment.objects.filter(pk__in=appointment_ids, status=Appointment.Status.BOOKED):
+    ahead = Appointment.objects.filter(
+        pk__in=appointment_ids, status=Appointment.Status.BOOKED, start__gt=timezone.now()
+    )
+    for appointment in ahead:
         try:
             cancelled.append(
                 cancel_appointment(appointment=appointment, by=by, by_office=True, reason=reason)
@@ -239,9 +252,20 @@ def _try_to_move(appointment: Appointment, counsellor_id: int, slot: Slot) -> bo
     return True
 
 
-def log_personal_data_access(*, user, appointment: Appointment | None, what: str) -> None:
-    """Records that a member of staff read a citizen's personal data."""
-    PersonalDataAccess.objects.create(user=user, appointment=appointment, what=what[:200])
+def log_personal_data_access(
+    *,
+    user,
+    what: str,
+    appointment: Appointment | None = None,
+    appointments: Iterable[Appointment | int] = (),
+) -> int:
+    """Records that a member of staff read citizens' personal data: one row per appointment
+    shown (who, whose, what; when is the row's time). One query, however many appointments."""
+    ids = [getattr(a, "pk", a) for a in appointments]
+    if appointment is not None:
+        ids.append(appointment.pk)
+    rows = [PersonalDataAccess(user=user, appointment_id=pk, what=what[:200]) for pk in ids]
+    return len(PersonalDataAccess.objects.bulk_create(rows))
 
 
 def _free_slot(*, service, location, start, now, ignore: int | None = None) -> Slot:
@@ -275,10 +299,28 @@ def _taken(service, location, start, now) -> BookingError:
     )
 
 
+def _lock_contacts(*, service: Service, email: str, phone: str) -> None:
+    """Takes the row lock of each contact of this booking until the transaction ends.
+
+    Without it two simultaneous bookings of one contact would both count zero and both insert."""
+    keys = sorted(
+        salted_hmac("booking.contact", f"{service.pk}:{kind}:{value}").hexdigest()
+        for kind, value in (("email", email.strip().lower()), ("phone", phone.strip()))
+        if value
+    )
+    for key in keys:  # always in the same order, so two bookings cannot deadlock
+        ContactLock.objects.get_or_create(key=key)
+    list(ContactLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
+
+
 def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) -> None:
+    """Refuses a further active booking of the same e-mail or phone for this service.
+
+    Must run inside the booking's transaction: the contact stays locked until it commits."""
     email, phone = person.get("email", ""), person.get("phone", "")
     if not email and not phone:
         return
+    _lock_contacts(service=service, email=email, phone=phone)
     same_contact = Q(email__iexact=email) if email else Q()
     if phone:
         same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)
@@ -293,3 +335,34 @@ def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) ->
             ),
             kind="limit",
         )
+
+
+def send_new_manage_link(
+    *, code: str, postcode: str = "", name_start: str = "", now: dt.datetime | None = None
+) -> bool:
+    """A citizen lost the personal link: when code and postcode (or the name's first letters)
+    match a coming booking with an e-mail address, a new token replaces the old one and the
+    confirmation with the new link goes to that address. True when sent; the caller must not
+    tell the citizen which, so the page reveals nothing about a booking."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update()
+            .filter(code=code, status=Appointment.Status.BOOKED, start__gt=now)
+            .exclude(email="")
+            .first()
+        )
+        if appointment is None or not _identifies(appointment, postcode=postcode, name_start=name_start):
+            return False
+        token = new_token()
+        appointment.token_hash = hash_token(token)
+        appointment.save(update_fields=["token_hash"])
+        notifications.manage_link_requested(appointment, manage_url=manage_url(token))
+    return True
+
+
+def _identifies(appointment: Appointment, *, postcode: str, name_start: str) -> bool:
+    if postcode:
+        return bool(appointment.postcode) and appointment.postcode == postcode
+    name = appointment.name.strip().casefold()
+    return len(name_start) >= 3 and name.startswith(name_start.strip().casefold())

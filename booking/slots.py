@@ -79,9 +79,9 @@ def subtract(intervals: Iterable[Interval], removals: Iterable[Interval]) -> lis
     return result
 
 
-def ceil_to_grid(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
-    """The first instant at or after `moment` on the grid of `step` (counted in UTC)."""
-    remainder = (moment - EPOCH) % step
+def ceil_to_grid(moment: dt.datetime, step: dt.timedelta, anchor: dt.datetime = EPOCH) -> dt.datetime:
+    """The first instant at or after `moment` on the grid of `step` that passes through `anchor`."""
+    remainder = (moment - anchor) % step
     return moment if not remainder else moment + (step - remainder)
 
 
@@ -92,10 +92,17 @@ def units(start: dt.datetime, end: dt.datetime, unit: dt.timedelta) -> list[dt.d
     return [first + n * unit for n in range(count)]
 
 
-def starts_in(free: Iterable[Interval], duration: dt.timedelta, step: dt.timedelta, after: dt.datetime):
-    """Every grid start in the free intervals that leaves room for the whole duration."""
+def starts_in(
+    free: Iterable[Interval],
+    duration: dt.timedelta,
+    step: dt.timedelta,
+    after: dt.datetime,
+    anchor: dt.datetime,
+):
+    """Every grid start (counted from `anchor`) in the free intervals that leaves room for the
+    whole duration."""
     for start, end in free:
-        moment = ceil_to_grid(max(start, after), step)
+        moment = ceil_to_grid(max(start, after), step, anchor)
         while moment + duration <= end:
             yield moment
             moment += step
@@ -137,9 +144,12 @@ def _day_slots(tz, counsellors, day: Day, busy_by_day, duration, step, now) -> t
         if not working:
             continue
         busy = busy_by_day.get((plan.id, day.date), [])
-        free = subtract(intersect(day.intervals, working), [*plan.absences, *busy])
-        for moment in starts_in(free, duration, step, now):
-            free_at[moment].append((len(busy), plan.id))
+        # The grid starts where the counsellor's open working time starts (local wall clock), so
+        # any step (45 minutes too) gives 8:00, 8:45, … and not a grid drifting from a UTC epoch.
+        for open_start, open_end in intersect(day.intervals, working):
+            free = subtract([(open_start, open_end)], [*plan.absences, *busy])
+            for moment in starts_in(free, duration, step, now, anchor=open_start):
+                free_at[moment].append((len(busy), plan.id))
     return tuple(
         Slot(moment, moment + duration, tuple(pk for _load, pk in sorted(free_at[moment])))
         for moment in sorted(free_at)

@@ -3,6 +3,8 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.core.management import call_command
 
 from .reminders import batches, services
 
@@ -22,7 +24,11 @@ def sweep_messages() -> int:
     return services.queue_messages(ids)
 
 
-@shared_task(ignore_result=True)
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=settings.PRINT_BATCH_SOFT_TIME_LIMIT,
+    time_limit=settings.PRINT_BATCH_TIME_LIMIT,
+)
 def build_print_batch() -> int | None:
     """Daily (beat) or on a clerk's request: one PDF with every letter due today."""
     batch = batches.build_print_batch()
@@ -35,3 +41,9 @@ def delete_personal_data() -> dict:
     counts = services.delete_personal_data()
     logger.info("Deleted on time: %s", counts)
     return counts
+
+
+@shared_task(ignore_result=True)
+def clear_sessions() -> None:
+    """Daily (beat): deletes expired sessions, and with them any wizard data left behind."""
+    call_command("clearsessions")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("angaben/", views.details, name="details"),
     path("pruefen/", views.review, name="review"),
     path("bestaetigung/", views.done, name="done"),
+    path("finden/", views.find, name="find"),
     path("verwalten/<str:token>/", views.manage, name="manage"),
     path("verwalten/<str:token>/absagen/", views.cancel, name="cancel"),
     path("verwalten/<str:token>/verschieben/", views.move_calendar, name="move"),

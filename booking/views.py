@@ -23,16 +23,36 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sozialamt.models import Location, Service
 
 from . import services
-from .forms import PersonPageForm, TimeForm
+from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
-from .ratelimit import over_limit
+from .ratelimit import over_limit, too_many_anonymous
 from .selectors import Availability, appointment_for_token, availability, bookable_services
 from .slots import DayPlan
 
 SESSION_KEY = "booking"
 MAX_DISTANCE_DAYS = 400
 DONE_KEY = "booking_done"
+# Personal data and the raw management token stay in the session only this long (data economy):
+# an abandoned wizard or an unattended confirmation page forgets them.
+SESSION_DATA_TTL = dt.timedelta(minutes=30)
+
+
+def _fresh(state: dict) -> bool:
+    try:
+        at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return timezone.now() - at < SESSION_DATA_TTL
+
+
+def _session_entry(request: HttpRequest, key: str) -> dict | None:
+    """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
+    state = request.session.get(key)
+    if not isinstance(state, dict) or not _fresh(state):
+        request.session.pop(key, None)
+        return None
+    return state
 
 
 def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
@@ -119,21 +139,22 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
     plan = avail.day(chosen)
     form = TimeForm(request.POST or None, slots=plan.slots if plan else ())
     if request.method == "POST" and form.is_valid():
+        request.session.pop(DONE_KEY, None)  # a new booking: the last confirmation's token goes
         request.session[SESSION_KEY] = {
             "service": found.pk,
             "location": place.pk,
             "start": form.slot.start.isoformat(),
+            "at": timezone.now().timestamp(),
         }
         return redirect("booking:details")
     back = reverse("booking:calendar", args=[found.slug, place.slug])
-    return render(
-        request, "booking/day.html", {"availability": avail, "plan": plan, "form": form, "back": back}
-    )
+    context = {"availability": avail, "plan": plan, "date": chosen, "form": form, "back": back}
+    return render(request, "booking/day.html", context, status=400 if form.errors else 200)
 
 
 def _wizard(request: HttpRequest):
     """The service, location and time chosen so far, or None when the session has none."""
-    state = request.session.get(SESSION_KEY) or {}
+    state = _session_entry(request, SESSION_KEY) or {}
     try:
         service = Service.objects.get(pk=state["service"])
         location = Location.objects.get(pk=state["location"])
@@ -154,11 +175,20 @@ def details(request: HttpRequest) -> HttpResponse:
         form = PersonPageForm(request.POST)
         if form.is_valid():
             state["person"] = form.person()
+            state["at"] = timezone.now().timestamp()
             request.session[SESSION_KEY] = state
             return redirect("booking:review")
     else:
         form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
-    context = {"form": form, "service": service, "location": location, "start": start}
+    context = {
+        "form": form,
+        "service": service,
+        "location": location,
+        "start": start,
+        # The privacy notice states the real periods of delete_personal_data.
+        "retention_days": settings.RETENTION_APPOINTMENT_DAYS,
+        "retention_cancelled_days": settings.RETENTION_CANCELLED_DAYS,
+    }
     return render(request, "booking/details.html", context, status=400 if form.errors else 200)
 
 
@@ -166,26 +196,38 @@ def details(request: HttpRequest) -> HttpResponse:
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
+    if wizard is None and request.method == "POST" and _session_entry(request, DONE_KEY):
+        return redirect("booking:done")  # a second click on "book": show the booking made
     if wizard is None or "person" not in wizard[0]:
         return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
     state, service, location, start = wizard
     context = {"service": service, "location": location, "start": start, "person": state["person"]}
     if request.method == "POST":
+        if too_many_anonymous(request, state["person"]):
+            return render(request, "booking/too_many.html", status=429)
+        # Taken out (and saved) before booking: a second click finds no wizard and books nothing.
+        request.session.pop(SESSION_KEY)
+        request.session.save()
         try:
             booked = services.book_appointment(
                 service=service, location=location, start=start, person=state["person"]
             )
         except services.BookingError as error:
+            request.session[SESSION_KEY] = state
             return _booking_failed(request, error, service, location, context)
-        del request.session[SESSION_KEY]
-        request.session[DONE_KEY] = {"code": booked.appointment.code, "token": booked.token}
+        request.session[DONE_KEY] = {
+            "code": booked.appointment.code,
+            "token": booked.token,
+            "at": timezone.now().timestamp(),
+        }
         return redirect("booking:done")
     return render(request, "booking/review.html", context)
 
 
 def _booking_failed(request, error, service, location, context, token: str = "") -> HttpResponse:
     if error.kind != "taken":
-        template = "booking/cancel.html" if token else "booking/review.html"
+        # With a token this is a failed move: back to the appointment's page, not the cancel form.
+        template = "booking/manage.html" if token else "booking/review.html"
         return render(request, template, {**context, "error": error.message}, status=400)
 
     def day_url(date: dt.date) -> str:
@@ -208,7 +250,7 @@ def _booking_failed(request, error, service, location, context, token: str = "")
 
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
-    booked = request.session.get(DONE_KEY) or {}
+    booked = _session_entry(request, DONE_KEY) or {}
     appointment = appointment_for_token(booked.get("token", ""))
     if appointment is None:
         return _restart(request, _("Es gibt keine neue Buchung in dieser Sitzung."))
@@ -304,7 +346,14 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         messages.success(request, _("Ihr Termin ist verschoben."))
         return redirect("booking:manage", token=token)
     back = reverse("booking:move", args=[token])
-    context = {"availability": avail, "plan": plan, "form": form, "back": back, "appointment": appointment}
+    context = {
+        "availability": avail,
+        "plan": plan,
+        "date": chosen,
+        "form": form,
+        "back": back,
+        "appointment": appointment,
+    }
     return render(request, "booking/day.html", context, status=400 if form.errors else 200)
 
 
@@ -363,3 +412,21 @@ def _cell(date: dt.date, plan: DayPlan | None, url_for) -> dict:
         "kind": "free",
         "note": day.reason,
     }
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
+def find(request: HttpRequest) -> HttpResponse:
+    """Booking code + postcode or name → a new personal link by e-mail. The answer is the same
+    whether or not a booking matched, so the page reveals nothing about anyone's booking."""
+    form = FindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "find", settings.BOOKING_FIND_PER_HOUR, window=3600):
+            return render(request, "booking/too_many.html", status=429)
+        services.send_new_manage_link(
+            code=form.cleaned_data["code"],
+            postcode=form.cleaned_data["postcode"],
+            name_start=form.cleaned_data["name_start"],
+        )
+        return render(request, "booking/find.html", {"form": FindForm(), "requested": True})
+    return render(request, "booking/find.html", {"form": form}, status=400 if form.errors else 200)

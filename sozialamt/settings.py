@@ -296,3 +296,21 @@ CELERY_BEAT_SCHEDULE["kundenzentrum-close-days"] = {
     "task": "kundenzentrum.tasks.close_days",
     "schedule": 15 * 60,
 }
+# The daily print batch renders thousands of letters: its own time limits instead of the
+# global ones. A batch still "building" after PRINT_BATCH_TIME_LIMIT + 10 minutes was left by
+# a dead worker and its letters go back to the queue.
+PRINT_BATCH_SOFT_TIME_LIMIT = env.int("PRINT_BATCH_SOFT_TIME_LIMIT", default=1800)
+PRINT_BATCH_TIME_LIMIT = env.int("PRINT_BATCH_TIME_LIMIT", default=1900)
+# Expired sessions (with any booking wizard data left in them) are deleted every night.
+CELERY_BEAT_SCHEDULE["booking-clear-sessions"] = {
+    "task": "booking.tasks.clear_sessions",
+    "schedule": crontab(hour=3, minute=15),
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
+# REMOTE_ADDR). The rate limits take the client address from there; never more than really exist.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Bookings without e-mail and phone (no per-contact limit applies): at most this many per
+# client and hour, through the pages and the API.
+BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
+# "Personal link lost" page (/termin/finden/): requests per client and hour.
+BOOKING_FIND_PER_HOUR = env.int("BOOKING_FIND_PER_HOUR", default=10)

@@ -25,8 +25,13 @@ from .services import ReminderError, add_to_call_list
 logger = logging.getLogger(__name__)
 
 Status, Channel = Message.Status, Message.Channel
-# A batch still "building" after this long was left by a dead worker; its letters go back.
-STALE_BUILD = dt.timedelta(hours=1)
+
+
+def stale_build_age() -> dt.timedelta:
+    """A batch still "building" after this long was left by a dead worker; its letters go back.
+
+    Longer than the task's hard time limit, so a build that is still running is never released."""
+    return dt.timedelta(seconds=settings.PRINT_BATCH_TIME_LIMIT + 600)
 
 
 def build_print_batch(*, day: dt.date | None = None) -> PrintBatch | None:
@@ -41,20 +46,39 @@ def build_print_batch(*, day: dt.date | None = None) -> PrintBatch | None:
     batch = _claim_letters(day, now)
     if batch is None:
         return None
-    _render(batch)
+    try:
+        _render(batch)
+    except Exception:
+        # Letters stay SENDING until the file exists, so an error hands every one of them back.
+        _discard_build(batch.pk)
+        raise
+    batch.refresh_from_db()
     return batch
 
 
 def _release_stale_builds(now: dt.datetime) -> None:
-    for batch in PrintBatch.objects.filter(
-        status=PrintBatch.Status.BUILDING, created_at__lt=now - STALE_BUILD
-    ):
-        with transaction.atomic():
-            batch.letters.filter(status=Status.SENDING).update(
-                status=Status.PENDING, batch=None, claimed_at=None
-            )
-            if not batch.letters.exists():
-                batch.delete()
+    stale = PrintBatch.objects.filter(
+        status=PrintBatch.Status.BUILDING, created_at__lt=now - stale_build_age()
+    )
+    for batch_id in stale.values_list("pk", flat=True):
+        _discard_build(batch_id)
+
+
+@transaction.atomic
+def _discard_build(batch_id: int) -> None:
+    """Gives every letter of an unfinished batch back (or leaves it failed) and deletes the batch."""
+    batch = (
+        PrintBatch.objects.select_for_update().filter(pk=batch_id, status=PrintBatch.Status.BUILDING).first()
+    )
+    if batch is None:  # finished meanwhile, or already discarded
+        return
+    batch.letters.filter(status__in=[Status.SENDING, Status.SENT]).update(
+        status=Status.PENDING, batch=None, claimed_at=None, sent_at=None
+    )
+    batch.letters.update(batch=None)  # failed and dropped letters keep their status
+    if batch.file:
+        batch.file.delete(save=False)
+    batch.delete()
 
 
 def _move_late_letters_to_call_list(day: dt.date) -> None:
@@ -97,25 +121,25 @@ def _render(batch: PrintBatch) -> None:
     with tempfile.TemporaryDirectory(prefix="print-batch-") as tmp:
         parts: list[Path] = []
         sections: list[str] = []
-        done: list[int] = []
+        rendered: list[int] = []
         counts = {"ok": 0, "failed": 0}
         for message in letters.iterator(chunk_size=chunk_size):
             section = _letter_section(message, counts)
             if section is None:
                 continue
             sections.append(section)
-            done.append(message.pk)
+            rendered.append(message.pk)
             if len(sections) >= chunk_size:
-                parts.append(_render_chunk(sections, done, Path(tmp), len(parts)))
-                sections, done = [], []
+                parts.append(_render_chunk(sections, Path(tmp), len(parts)))
+                sections = []
         if sections:
-            parts.append(_render_chunk(sections, done, Path(tmp), len(parts)))
+            parts.append(_render_chunk(sections, Path(tmp), len(parts)))
         cover = Path(tmp) / "cover.pdf"
         cover_html = render_to_string(
             "letters/cover.html", {"batch": batch, "count": counts["ok"], "failed": counts["failed"]}
         )
         write_pdf(document_html([cover_html], title=f"Druckstapel {batch.day:%d.%m.%Y}"), cover, tagged=False)
-        _finish(batch, [cover, *parts], Path(tmp), counts)
+        _finish(batch, [cover, *parts], rendered, Path(tmp), counts)
 
 
 def _letter_section(message: Message, counts: dict) -> str | None:
@@ -134,16 +158,14 @@ def _letter_section(message: Message, counts: dict) -> str | None:
     return section
 
 
-def _render_chunk(sections: list[str], message_ids: list[int], tmp: Path, index: int) -> Path:
+def _render_chunk(sections: list[str], tmp: Path, index: int) -> Path:
+    # The letters stay SENDING: they are sent only once the merged file exists (_finish).
     target = tmp / f"part-{index:05d}.pdf"
     write_pdf(document_html(sections, title="Druckstapel"), target, tagged=False)
-    Message.objects.filter(pk__in=message_ids, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now()
-    )
     return target
 
 
-def _finish(batch: PrintBatch, parts: list[Path], tmp: Path, counts: dict) -> None:
+def _finish(batch: PrintBatch, parts: list[Path], message_ids: list[int], tmp: Path, counts: dict) -> None:
     merged = tmp / "batch.pdf"
     writer = PdfWriter()
     for part in parts:
@@ -153,14 +175,22 @@ def _finish(batch: PrintBatch, parts: list[Path], tmp: Path, counts: dict) -> No
     writer.close()
     with merged.open("rb") as handle:
         batch.file.save(f"druckstapel-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", File(handle), save=False)
-    PrintBatch.objects.filter(pk=batch.pk, status=PrintBatch.Status.BUILDING).update(
-        file=batch.file.name,
-        status=PrintBatch.Status.READY,
-        letter_count=counts["ok"],
-        failed_count=counts["failed"],
-        finished_at=timezone.now(),
-    )
-    batch.refresh_from_db()
+    now = timezone.now()
+    with transaction.atomic():
+        locked = PrintBatch.objects.select_for_update().filter(pk=batch.pk, status=PrintBatch.Status.BUILDING)
+        if not locked.exists():  # discarded as stale meanwhile: its letters are already back
+            batch.file.delete(save=False)
+            raise ReminderError("Der Druckstapel wurde verworfen, bevor er fertig war.")
+        batch.letters.filter(pk__in=message_ids, status=Status.SENDING).update(
+            status=Status.SENT, sent_at=now
+        )
+        locked.update(
+            file=batch.file.name,
+            status=PrintBatch.Status.READY,
+            letter_count=counts["ok"],
+            failed_count=counts["failed"],
+            finished_at=now,
+        )
 
 
 @transaction.atomic

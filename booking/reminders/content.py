@@ -30,6 +30,14 @@ def rebooking_url() -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def find_url() -> str:
+    """The page where a citizen with booking code and postcode gets a new personal link."""
+    try:
+        return f"{settings.SITE_URL}{reverse('booking:find')}"
+    except NoReverseMatch:
+        return rebooking_url()
+
+
 def message_context(message: Message) -> dict:
     appointment = message.appointment
     location = appointment.location
@@ -44,6 +52,7 @@ def message_context(message: Message) -> dict:
         "documents": appointment.service.document_list,
         "manage_url": message.link,
         "rebooking_url": rebooking_url(),
+        "find_url": find_url(),
         "phone": location.phone,
         "reason": message.reason,
         "site_url": settings.SITE_URL,

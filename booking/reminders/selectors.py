@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sozialamt.hours import aware
 
@@ -50,10 +51,12 @@ def recent_calls(limit: int = 20) -> QuerySet[CallListEntry]:
 def affected_appointments(
     *, location_id: int, counsellor_id: int | None, first_day: dt.date, last_day: dt.date
 ) -> QuerySet[Appointment]:
-    """Booked appointments at a location (of one counsellor, if given) between two days. One query."""
+    """Booked appointments still ahead at a location (of one counsellor, if given) between two
+    days; one that has begun cannot be cancelled any more. One query."""
     appointments = Appointment.objects.filter(
         location_id=location_id,
         status=Appointment.Status.BOOKED,
+        start__gt=timezone.now(),
         start__gte=aware(first_day, dt.time()),
         start__lt=aware(last_day + dt.timedelta(days=1), dt.time()),
     ).select_related("service", "counsellor")

@@ -15,7 +15,15 @@ from django.utils import timezone
 from sozialamt.hours import aware
 from sozialamt.selectors import office_calendar, public_holidays
 
-from ..models import Appointment, AppointmentHistory, CallListEntry, Message, PersonalDataAccess, PrintBatch
+from ..models import (
+    Appointment,
+    AppointmentHistory,
+    CallListEntry,
+    ContactLock,
+    Message,
+    PersonalDataAccess,
+    PrintBatch,
+)
 from .timing import email_reminder_due, letter_posting_day, retry_delay
 
 logger = logging.getLogger(__name__)
@@ -44,8 +52,9 @@ def posting_day(appointment: Appointment) -> dt.date:
 def _planned_messages(appointment: Appointment, now: dt.datetime) -> dict[tuple[str, str], dt.datetime]:
     """(kind, channel) → due moment of the confirmation and reminders a booking should get."""
     planned: dict[tuple[str, str], dt.datetime] = {}
-    if appointment.wants_email:
+    if appointment.email:  # the confirmation goes to any address given, whatever the reminder
         planned[(Kind.CONFIRMATION, Channel.EMAIL)] = now
+    if appointment.wants_email:
         due = email_reminder_due(appointment.start, appointment.location.email_reminder_days)
         if due is not None and due > now:
             planned[(Kind.REMINDER, Channel.EMAIL)] = due
@@ -83,7 +92,8 @@ def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Messa
 def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
     """A booking moved: confirm the new time and plan the reminders anew.
 
-    A letter already in a print batch stays there (it was printed); one in flight is left alone."""
+    A letter already in a print batch stays there (it names the old time): the citizen goes on
+    the call list instead. An e-mail in flight is left alone."""
     now = timezone.now()
     planned = _planned_messages(appointment, now)
     existing = {
@@ -92,7 +102,9 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
     }
     for key, message in existing.items():
         if key not in planned and message.status == Status.PENDING:
-            Message.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.CANCELLED)
+            Message.objects.filter(pk=message.pk, status=Status.PENDING).update(
+                status=Status.CANCELLED, link=""
+            )
     queue = []
     for (kind, channel), due in planned.items():
         message = existing.get((kind, channel))
@@ -113,10 +125,26 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
             .exclude(status=Status.SENDING)
             .update(**values)
         ):
+            if channel == Channel.LETTER:
+                add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.MOVED_AFTER_LETTER)
             continue
         if channel == Channel.EMAIL and due <= now:
             queue.append(message.pk)
     _queue_after_commit(queue)
+
+
+@transaction.atomic
+def resend_confirmation(*, appointment: Appointment, link: str) -> None:
+    """Sends the confirmation e-mail again, now with this personal link (a new token)."""
+    now = timezone.now()
+    message, _ = Message.objects.get_or_create(
+        appointment=appointment, kind=Kind.CONFIRMATION, channel=Channel.EMAIL, defaults={"due_at": now}
+    )
+    fresh = {"status": Status.PENDING, "due_at": now, "attempts": 0, "sent_at": None, "link": link}
+    fresh |= {"claimed_at": None, "queued_at": None, "last_error": ""}
+    # One being sent at this very moment is left alone (the citizen can simply ask again).
+    if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
+        _queue_after_commit([message.pk])
 
 
 @transaction.atomic
@@ -130,11 +158,11 @@ def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason
         return
     now = timezone.now()
     planned: dict[str, dt.datetime] = {}
-    if appointment.wants_email:
+    if appointment.email:  # any address given, even if the citizen chose a letter or nothing
         planned[Channel.EMAIL] = now
     if appointment.wants_letter and posting_day(appointment) >= timezone.localdate(now):
         planned[Channel.LETTER] = aware(timezone.localdate(now), dt.time())
-    elif appointment.wants_letter or (not appointment.wants_email and appointment.phone):
+    elif appointment.wants_letter or (not planned and appointment.phone):
         add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.CANCELLED)
     queue = []
     for channel, due in planned.items():
@@ -234,8 +262,9 @@ def send_email_message(*, message_id: int) -> str:
     except (smtplib.SMTPException, OSError) as exc:
         return _failed_attempt(mine, message, exc, now)
     except Exception as exc:  # a template or data error will not heal by retrying
-        logger.exception("E-mail %s could not be built", message_id)
-        mine.update(status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500])
+        # Class and id only: the message text or a traceback could carry personal data.
+        logger.error("E-mail %s could not be built: %s", message_id, type(exc).__name__)
+        mine.update(status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500], link="")
         return "failed"
     mine.update(status=Status.SENT, sent_at=timezone.now(), link="", last_error="")
     return "sent"
@@ -245,18 +274,16 @@ def _lapsed(message: Message, now: dt.datetime) -> bool:
     appointment = message.appointment
     if message.kind == Kind.CANCELLED:
         return False
-    return (
-        appointment.status != Appointment.Status.BOOKED
-        or appointment.start <= now
-        or not appointment.wants_email
-    )
+    wanted = appointment.email if message.kind == Kind.CONFIRMATION else appointment.wants_email
+    return appointment.status != Appointment.Status.BOOKED or appointment.start <= now or not wanted
 
 
 def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) -> str:
     error = f"{type(exc).__name__}: {exc}"[:500]
-    logger.warning("E-mail %s failed (attempt %s): %s", message.pk, message.attempts, error)
+    # The SMTP reply names the recipient: the log gets the class and the message id only.
+    logger.warning("E-mail %s failed (attempt %s): %s", message.pk, message.attempts, type(exc).__name__)
     if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
-        mine.update(status=Status.FAILED, last_error=error)
+        mine.update(status=Status.FAILED, last_error=error, link="")
         if message.appointment.start > now:
             add_to_call_list(appointment=message.appointment, reason=CallListEntry.Reason.EMAIL_FAILED)
         return "failed"
@@ -270,11 +297,6 @@ def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) ->
 # --- staff actions ---------------------------------------------------------------------------------
 
 
-def log_access(*, user: AbstractBaseUser, what: str) -> None:
-    """Records that a staff member read personal data (who, what; when is the row's time)."""
-    PersonalDataAccess.objects.create(user=user, what=what[:200])
-
-
 @transaction.atomic
 def tick_off_call(*, entry_id: int, user: AbstractBaseUser) -> None:
     """A clerk has phoned the citizen; the entry leaves the open call list."""
@@ -285,20 +307,6 @@ def tick_off_call(*, entry_id: int, user: AbstractBaseUser) -> None:
 
 
 # --- deleting on time -----------------------------------------------------------------------------
-
-PERSONAL_FIELDS = {
-    "name": "",
-    "email": "",
-    "phone": "",
-    "address_extra": "",
-    "street": "",
-    "postcode": "",
-    "city": "",
-    "interpreter_language": "",
-    "case_reference": "",
-    "step_free": False,
-    "accompanied": False,
-}
 
 
 @transaction.atomic
@@ -321,11 +329,15 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     ids = list(due.values_list("pk", flat=True))
     counts = {
-        "appointments": Appointment.objects.filter(pk__in=ids).update(**PERSONAL_FIELDS, anonymised_at=now)
+        "appointments": Appointment.objects.filter(pk__in=ids).update(
+            **Appointment.PERSONAL_FIELDS, anonymised_at=now
+        )
     }
     Message.objects.filter(appointment__in=ids).update(link="", last_error="")
     counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids).delete()[0]
     counts["print_batches"] = _delete_print_files(now)
+    # Contact locks only serialise simultaneous bookings; a day later they are of no use.
+    ContactLock.objects.filter(created_at__lt=now - days(days=1)).delete()
     counts["access_log"] = PersonalDataAccess.objects.filter(
         at__lt=now - days(days=settings.RETENTION_ACCESS_LOG_DAYS)
     ).delete()[0]

@@ -1,11 +1,6 @@
 """Staff pages: print batches (download, printed, posted), the call list, cancelling by the office."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,28 +12,11 @@ from sozialamt import roles
 
 from .. import services as booking_services
 from .. import tasks
-from ..models import PrintBatch
+from ..models import Message, PrintBatch
 from . import batches, selectors, services
 from .forms import OfficeCancellationForm
 
-
-def role_required(*allowed: str) -> Callable:
-    """Signed in and in one of the roles; otherwise the login page or 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not roles.has_role(request.user, *allowed):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-staff = role_required(roles.CLERK, roles.TEAM_LEAD)
+staff = roles.role_required(roles.CLERK, roles.TEAM_LEAD)
 
 
 @staff
@@ -73,8 +51,11 @@ def print_batch_create(request: HttpRequest) -> HttpResponse:
 def print_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PrintBatch.objects.select_related("printed_by", "posted_by"), pk=pk)
     failed = list(selectors.failed_letters(batch))
-    if failed:
-        services.log_access(user=request.user, what=f"Fehlerliste Druckstapel {batch.pk}")
+    booking_services.log_personal_data_access(
+        user=request.user,
+        appointments=[m.appointment_id for m in failed],
+        what=f"Fehlerliste Druckstapel {batch.pk}",
+    )
     return render(request, "booking/print_batch.html", {"batch": batch, "failed": failed})
 
 
@@ -84,7 +65,13 @@ def print_batch_pdf(request: HttpRequest, pk: int) -> FileResponse:
     batch = get_object_or_404(PrintBatch, pk=pk)
     if not batch.file or batch.file_deleted_at:
         raise Http404
-    services.log_access(user=request.user, what=f"PDF Druckstapel {batch.pk} ({batch.letter_count} Briefe)")
+    booking_services.log_personal_data_access(
+        user=request.user,
+        appointments=batch.letters.filter(status=Message.Status.SENT).values_list(
+            "appointment_id", flat=True
+        ),
+        what=f"PDF Druckstapel {batch.pk}",
+    )
     return FileResponse(
         batch.file.open("rb"), as_attachment=True, filename=batch.file.name.rsplit("/", 1)[-1]
     )
@@ -110,8 +97,9 @@ def print_batch_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     entries = list(selectors.open_calls())
-    if entries:
-        services.log_access(user=request.user, what=f"Anrufliste ({len(entries)} Einträge)")
+    booking_services.log_personal_data_access(
+        user=request.user, appointments=[e.appointment_id for e in entries], what="Anrufliste"
+    )
     return render(request, "booking/call_list.html", {"entries": entries, "recent": selectors.recent_calls()})
 
 
@@ -125,7 +113,7 @@ def call_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:call-list")
 
 
-@role_required(roles.TEAM_LEAD)
+@roles.role_required(roles.TEAM_LEAD)
 @require_http_methods(["GET", "POST"])
 def cancel_by_office(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET

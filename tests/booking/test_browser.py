@@ -97,3 +97,24 @@ def test_a_citizen_books_moves_and_cancels_with_no_accessibility_violations(
 def test_the_same_flow_works_without_javascript(no_js_page, clock, counsellor, relaxed_limits):
     # axe needs JavaScript in the page, so this run checks the flow only; the run above checks axe.
     book_move_cancel(no_js_page, with_axe=False)
+
+
+def test_the_lost_link_page_passes_axe_and_works_without_javascript(page, no_js_page, counsellor):
+    page.goto("/termin/finden/")
+    expect(page.locator("h1")).to_have_text("Persönlichen Link verloren?")
+    assert_accessible(page)
+    page.get_by_label("Buchungsnummer").fill("K7M")
+    page.get_by_role("button", name="Neuen Link schicken").click()
+    expect(page.locator(".invalid-feedback").first).to_contain_text("sieben Zeichen")
+    assert_accessible(page)
+    no_js_page.goto("/termin/finden/")
+    no_js_page.get_by_label("Buchungsnummer").fill("K7M-4QX9")
+    no_js_page.get_by_label("Postleitzahl Ihrer Anschrift").fill("48153")
+    no_js_page.get_by_role("button", name="Neuen Link schicken").click()
+    expect(no_js_page.get_by_role("status")).to_contain_text("neuen persönlichen Link")
+    page.get_by_label("Buchungsnummer").fill("K7M-4QX9")
+    page.get_by_label("Postleitzahl Ihrer Anschrift").fill("48153")
+    page.get_by_role("button", name="Neuen Link schicken").click()
+    expect(page.get_by_role("status")).to_contain_text("neuen persönlichen Link")
+    assert_accessible(page)
+    no_js_page.screenshot(path="/tmp/bfix-find.png", full_page=True)  # noqa: S108 (looked at by hand)

@@ -156,3 +156,61 @@ def test_cached_free_times_are_invalidated_by_a_booking_and_a_cancellation(
     assert not free_at_nine()
     cancel_appointment(appointment=booked.appointment)
     assert free_at_nine()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_bookings_of_one_contact_at_different_times_give_one_appointment(
+    clock, counsellor, location, appointment_service, person
+):
+    assert connection.vendor == "postgresql"
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def attempt(n):
+        try:
+            barrier.wait()
+            book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=n), **person)
+            results.append("booked")
+        except BookingError as error:
+            results.append(error.kind)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["booked", "limit", "limit", "limit"]
+    assert Appointment.objects.count() == 1
+
+
+def test_a_booking_code_that_exists_already_is_replaced_not_reported_as_taken(
+    clock, counsellor, location, appointment_service, monkeypatch
+):
+    from booking import services
+
+    first = book(location, appointment_service).appointment
+    codes = iter([first.code, "XYZ-2345"])
+    monkeypatch.setattr(services, "new_code", lambda: next(codes))
+    second = book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=2)).appointment
+    assert second.code == "XYZ-2345"
+
+
+def test_the_calendar_file_keeps_its_uid_and_counts_up_the_sequence_on_every_change(
+    clock, counsellor, location, appointment_service
+):
+    from icalendar import Calendar
+
+    from booking.ics import appointment_ics
+
+    def event(appointment, **kwargs):
+        [found] = Calendar.from_ical(appointment_ics(appointment, **kwargs)).walk("VEVENT")
+        return str(found["uid"]), int(found["sequence"])
+
+    appointment = book(location, appointment_service).appointment
+    uid, first = event(appointment)
+    moved = move_appointment(appointment=appointment, start=TUESDAY_9 + dt.timedelta(hours=2))
+    assert event(moved) == (uid, first + 1)
+    cancelled = cancel_appointment(appointment=moved)
+    assert event(cancelled, cancelled=True) == (uid, first + 2)

@@ -1,6 +1,7 @@
 """Free-time arithmetic without a database, including the days the clocks change."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from booking.slots import CounsellorPlan, plan_days, units
 from sozialamt.hours import OfficeCalendar, WeeklyInterval
@@ -67,3 +68,34 @@ def test_times_on_the_last_sundays_of_march_and_october_are_local_wall_clock_tim
 def test_a_45_minute_appointment_covers_nine_units():
     start = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
     assert len(units(start, start + dt.timedelta(minutes=45), dt.timedelta(minutes=5))) == 9
+
+
+def plan_with_step(day, step, opens=dt.time(8), duration=30):
+    weekly = [WeeklyInterval(d, opens, dt.time(12)) for d in range(7)]
+    calendar = OfficeCalendar(weekly=weekly, holidays={})
+    counsellor = CounsellorPlan(1, [(d, opens, dt.time(12)) for d in range(7)])
+    return plan_days(
+        days=calendar.days(day, day),
+        tz=calendar.tz,
+        counsellors=[counsellor],
+        first_day=day,
+        last_day=day,
+        duration=dt.timedelta(minutes=duration),
+        step=dt.timedelta(minutes=step),
+        now=NOW,
+    )[0]
+
+
+def local_starts(day_plan):
+    return [s.start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") for s in day_plan.slots]
+
+
+def test_a_45_minute_grid_starts_when_the_office_opens_also_on_the_days_the_clocks_change():
+    for day in (dt.date(2026, 3, 2), dt.date(2026, 3, 29), dt.date(2026, 7, 1), dt.date(2026, 10, 25)):
+        assert local_starts(plan_with_step(day, 45)) == ["08:00", "08:45", "09:30", "10:15", "11:00"]
+
+
+def test_a_20_minute_grid_starts_when_the_office_opens_even_at_a_crooked_time():
+    for day in (dt.date(2026, 3, 29), dt.date(2026, 10, 25)):
+        starts = local_starts(plan_with_step(day, 20, opens=dt.time(8, 10)))
+        assert starts[:3] == ["08:10", "08:30", "08:50"] and starts[-1] == "11:30"

@@ -166,3 +166,98 @@ def test_a_letter_whose_posting_day_has_passed_goes_to_the_call_list(clock, book
     assert build_print_batch() is None
     assert reminder_letter(appointment).status == Message.Status.CANCELLED
     assert CallListEntry.objects.get(appointment=appointment).reason == CallListEntry.Reason.TOO_LATE
+
+
+class WorkerDied(BaseException):
+    """Like SIGKILL: no `except Exception` clean-up runs."""
+
+
+def _die_after_first_chunk(monkeypatch, error: type[BaseException]):
+    from booking.reminders import batches
+
+    real = batches._render_chunk
+
+    def render_then_die(sections, tmp, index):
+        real(sections, tmp, index)
+        raise error("worker gone")
+
+    monkeypatch.setattr(batches, "_render_chunk", render_then_die)
+    return real
+
+
+def _letters_in_batches(appointments):
+    return [reminder_letter(a) for a in appointments]
+
+
+def test_a_build_that_fails_half_way_gives_every_letter_back_and_loses_none(
+    clock, book, posting_day, settings, monkeypatch
+):
+    settings.PRINT_BATCH_CHUNK = 2
+    appointments = [book() for _ in range(5)]
+    real = _die_after_first_chunk(monkeypatch, RuntimeError)
+    with pytest.raises(RuntimeError):
+        build_print_batch()
+    assert not PrintBatch.objects.exists()
+    assert {m.status for m in _letters_in_batches(appointments)} == {Message.Status.PENDING}
+    monkeypatch.setattr("booking.reminders.batches._render_chunk", real)
+    batch = build_print_batch()
+    letters = _letters_in_batches(appointments)
+    assert {(m.status, m.batch_id) for m in letters} == {(Message.Status.SENT, batch.pk)}
+    assert batch.letter_count == 5 and len(PdfReader(batch.file.path).pages) == 6
+
+
+def test_a_build_whose_worker_died_is_released_only_after_the_time_limit(
+    clock, book, posting_day, settings, monkeypatch, time_machine
+):
+    settings.PRINT_BATCH_CHUNK = 2
+    appointments = [book() for _ in range(5)]
+    real = _die_after_first_chunk(monkeypatch, WorkerDied)
+    with pytest.raises(WorkerDied):
+        build_print_batch()
+    dead = PrintBatch.objects.get()
+    assert dead.status == PrintBatch.Status.BUILDING
+    # No letter counts as sent while the batch has no file.
+    assert {m.status for m in _letters_in_batches(appointments)} == {Message.Status.SENDING}
+    monkeypatch.setattr("booking.reminders.batches._render_chunk", real)
+    time_machine.move_to(dt.datetime(2026, 11, 30, 5, 30, tzinfo=dt.UTC), tick=False)
+    assert build_print_batch() is None  # might still be running: not released yet
+    assert PrintBatch.objects.get().pk == dead.pk
+    time_machine.move_to(dt.datetime(2026, 11, 30, 5, 45, tzinfo=dt.UTC), tick=False)
+    batch = build_print_batch()
+    assert list(PrintBatch.objects.values_list("pk", flat=True)) == [batch.pk]
+    letters = _letters_in_batches(appointments)
+    assert {(m.status, m.batch_id) for m in letters} == {(Message.Status.SENT, batch.pk)}
+    assert batch.letter_count == 5
+
+
+def test_the_print_batch_task_has_its_own_time_limits(settings):
+    from booking.tasks import build_print_batch as task
+
+    assert (task.soft_time_limit, task.time_limit) == (1800, 1900)
+
+
+def test_moving_an_appointment_whose_letter_is_already_in_a_batch_puts_the_citizen_on_the_call_list(
+    clock, book, posting_day
+):
+    from booking import notifications
+
+    appointment = book()
+    batch = build_print_batch()
+    appointment.start = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
+    appointment.end = appointment.start + dt.timedelta(minutes=45)
+    appointment.save()
+    notifications.appointment_moved(appointment)
+    assert reminder_letter(appointment).batch_id == batch.pk  # the printed letter names the old time
+    entry = CallListEntry.objects.get(appointment=appointment)
+    assert entry.reason == CallListEntry.Reason.MOVED_AFTER_LETTER
+
+
+def test_the_reminder_letter_promises_no_online_change_by_booking_code(clock, book):
+    text = " ".join(
+        PdfReader(io.BytesIO(letter_pdf(reminder_letter(book(phone="0251 1")))))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "mit Ihrer Buchungsnummer" not in text
+    assert "persönlichen Link in Ihrer Buchungsbestätigung" in text

@@ -215,3 +215,75 @@ def test_a_citizen_who_chose_english_gets_what_is_translated_in_english(clock, b
     sweep_messages()
     # Django's own catalogue translates the date; texts without a translation stay German.
     assert "Thursday, 3. December 2026" in mail.outbox[0].body
+
+
+def test_a_citizen_who_chose_a_letter_but_gave_an_email_gets_the_confirmation_email(clock, book):
+    appointment = book(email="brief@example.org")
+    sweep_messages()
+    [email] = mail.outbox
+    assert email.to == ["brief@example.org"] and appointment.code in email.body
+    assert set(rows(appointment)) == {(Kind.CONFIRMATION, Channel.EMAIL), (Kind.REMINDER, Channel.LETTER)}
+
+
+def test_an_office_cancellation_reaches_an_email_given_without_an_email_reminder(clock, book, team_lead):
+    from booking.services import cancel_for_office
+
+    appointment = book(no_channel=True, email="ohne@example.org")
+    sweep_messages()
+    mail.outbox.clear()
+    cancel_for_office(appointment_ids=[appointment.pk], reason="Erkrankung", by=team_lead)
+    sweep_messages()
+    [email] = mail.outbox
+    assert email.to == ["ohne@example.org"] and "Erkrankung" in email.body
+    assert not CallListEntry.objects.exists()
+
+
+def test_an_office_cancellation_without_any_channel_puts_a_phone_on_the_call_list(clock, book, team_lead):
+    from booking.services import cancel_for_office
+
+    reachable = book(no_channel=True, phone="0251 123")
+    unreachable = book(no_channel=True, phone="")
+    cancel_for_office(appointment_ids=[reachable.pk, unreachable.pk], reason="Erkrankung", by=team_lead)
+    assert CallListEntry.objects.get().appointment == reachable
+    assert not Message.objects.exclude(status=Status.CANCELLED).exists()
+    assert mail.outbox == []
+
+
+@override_settings(EMAIL_BACKEND="tests.reminders.backends.FlakyBackend", MESSAGE_MAX_ATTEMPTS=1)
+def test_a_finally_failed_email_loses_its_link_and_the_log_names_no_address(
+    clock, counsellor, appointment_service, caplog
+):
+    appointment = AppointmentFactory(
+        counsellor=counsellor, service=appointment_service, by_email=True, email="fail@example.org"
+    )
+    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    sweep_messages()
+    confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
+    assert confirmation.status == Status.FAILED and confirmation.link == ""
+    assert "SMTPRecipientsRefused" in caplog.text and "fail@example.org" not in caplog.text
+
+
+def test_an_email_that_cannot_be_built_loses_its_link(
+    clock, counsellor, appointment_service, monkeypatch, caplog
+):
+    from booking.reminders import emails
+
+    def broken(message):
+        raise ValueError("kaputt für buerger@example.org")
+
+    monkeypatch.setattr(emails, "build_email", broken)
+    appointment = AppointmentFactory(counsellor=counsellor, service=appointment_service, by_email=True)
+    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    sweep_messages()
+    confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
+    assert confirmation.status == Status.FAILED and confirmation.link == ""
+    assert "ValueError" in caplog.text and "buerger@example.org" not in caplog.text
+
+
+def test_a_reminder_email_points_to_the_personal_link_not_to_the_booking_code(clock, book, time_machine):
+    book(by_email=True)
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC), tick=False)
+    sweep_messages()
+    reminder = mail.outbox[-1]
+    assert "mit Ihrer Buchungsnummer" not in reminder.body
+    assert "persönlichen Link in Ihrer Bestätigungs-E-Mail" in reminder.body

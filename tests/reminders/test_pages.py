@@ -134,3 +134,40 @@ def test_bad_input_on_the_cancel_form_gets_a_message_next_to_the_field(clock, cl
         reverse("reminders:cancel-by-office"), {"location": "999999", "first_day": "gestern"}
     )
     assert response.status_code == 200
+
+
+def test_the_office_cannot_cancel_an_appointment_that_has_already_begun(
+    time_machine, client, team_lead, book, counsellor, location
+):
+    past = book(start=dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC))
+    ahead = book(start=dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC))
+    time_machine.move_to(dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), tick=False)
+    client.force_login(team_lead)
+    params = {
+        "location": location.pk,
+        "counsellor": counsellor.pk,
+        "first_day": "2026-12-03",
+        "last_day": "2026-12-03",
+        "reason": "Stromausfall",
+    }
+    preview = client.get(reverse("reminders:cancel-by-office"), params)
+    assert ahead.code in preview.text and past.code not in preview.text
+    client.post(reverse("reminders:cancel-by-office"), {**params, "appointment": [past.pk, ahead.pk]})
+    past.refresh_from_db()
+    ahead.refresh_from_db()
+    assert (past.status, ahead.status) == (Appointment.Status.BOOKED, Appointment.Status.CANCELLED)
+
+
+def test_the_call_list_and_the_batch_pdf_log_one_access_row_per_citizen_shown(
+    clock, book, posting_day, client, clerk
+):
+    letters = [book() for _ in range(2)]
+    batch = build_print_batch()
+    called = [book(phone="0251 111", start=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)) for _ in range(3)]
+    client.force_login(clerk)
+    client.get(reverse("reminders:print-batch-pdf", args=[batch.pk]))
+    client.get(reverse("reminders:call-list"))
+    logged = set(PersonalDataAccess.objects.filter(user=clerk).values_list("what", "appointment_id"))
+    assert logged == {(f"PDF Druckstapel {batch.pk}", a.pk) for a in letters} | {
+        ("Anrufliste", a.pk) for a in called
+    }
