@@ -1,13 +1,14 @@
 """Every write of the walk-in queue: issuing, checking in, calling and moving tickets, closing the day."""
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -262,11 +263,14 @@ def current_ticket(user: AbstractBaseUser) -> Ticket | None:
     )
 
 
-def _active_session(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> None:
-    signed_in = DeskSession.objects.filter(
+def _signed_in(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> bool:
+    return DeskSession.objects.filter(
         desk=desk, user=user, ended_at__isnull=True, day=timezone.localdate(now)
     ).exists()
-    if not signed_in:
+
+
+def _active_session(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> None:
+    if not _signed_in(desk, user, now):
         raise QueueError(_("Sie sind an diesem Schalter nicht angemeldet."))
 
 
@@ -295,42 +299,121 @@ def _candidate(desk: Desk, service_ids: list[int], now: dt.datetime) -> Ticket |
 
 
 def call_next_ticket(*, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None) -> Ticket | None:
-    """Calls the next ticket to the desk, or returns the clerk's current one (a double click). None when empty."""
+    """Calls the next ticket to the desk, or returns the clerk's current one (a double click). None when empty.
+
+    The clerk must be signed in to the desk today. On PostgreSQL the common case is one statement."""
     now = now or timezone.now()
+    claim = _claim_postgresql if connection.vendor == "postgresql" else _claim_portable
+    try:
+        with transaction.atomic():
+            called = claim(desk, user, now)
+    except IntegrityError:
+        # ticket_one_active_per_clerk: the clerk already holds a ticket (a double click).
+        called = None
+    if called is not None:
+        _refresh_feed_on_commit(desk.location, now)
+        return called
     current = current_ticket(user)
     if current is not None:
         return current
     _active_session(desk, user, now)
+    return None
+
+
+def _claim_portable(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> Ticket | None:
+    """Claims the next ticket with the ORM (SQLite and others): pick, conditional update, history."""
+    if current_ticket(user) is not None or not _signed_in(desk, user, now):
+        return None
     service_ids = list(desk.services.values_list("pk", flat=True))
     for _attempt in range(CALL_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                candidate = _candidate(desk, service_ids, now)
-                if candidate is None:
-                    return None
-                called = Ticket.objects.filter(pk=candidate.pk, status=S.WAITING).update(
-                    status=S.CALLED,
-                    desk=desk,
-                    clerk=user,
-                    for_desk=None,
-                    call_count=F("call_count") + 1,
-                    called_at=now,
-                )
-                if called:
-                    TicketHistory.objects.create(
-                        ticket=candidate,
-                        old_status=S.WAITING,
-                        new_status=S.CALLED,
-                        at=now,
-                        by=user,
-                        desk=desk,
-                    )
-                    _refresh_feed_on_commit(desk.location, now)
-                    return current_ticket(user)
-        except IntegrityError:
-            # The same clerk's other request (a double click) called a ticket meanwhile.
+        candidate = _candidate(desk, service_ids, now)
+        if candidate is None:
+            return None
+        called = Ticket.objects.filter(pk=candidate.pk, status=S.WAITING).update(
+            status=S.CALLED,
+            desk=desk,
+            clerk=user,
+            for_desk=None,
+            call_count=F("call_count") + 1,
+            called_at=now,
+        )
+        if called:
+            TicketHistory.objects.create(
+                ticket=candidate, old_status=S.WAITING, new_status=S.CALLED, at=now, by=user, desk=desk
+            )
             return current_ticket(user)
     raise QueueError(_("Gerade rufen viele gleichzeitig auf. Bitte versuchen Sie es noch einmal."))
+
+
+def _claim_postgresql(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> Ticket | None:
+    """Claims the next ticket, writes its history row and returns it with its service: one statement.
+
+    None when nothing is waiting for the desk, the clerk is not signed in to it, or every candidate
+    is being claimed by another clerk right now (SKIP LOCKED: nobody waits for a lock)."""
+    params = {
+        "desk": desk.pk,
+        "user": user.pk,
+        "location": desk.location_id,
+        "day": timezone.localdate(now),
+        "now": now,
+        "waiting": S.WAITING,
+        "called": S.CALLED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ticket_fields, service_fields = _claim_fields()
+    ticket = Ticket.from_db("default", [f.attname for f in ticket_fields], row[: len(ticket_fields)])
+    ticket.service = Service.from_db(
+        "default", [f.attname for f in service_fields], row[len(ticket_fields) :]
+    )
+    ticket.desk = desk
+    return ticket
+
+
+def _claim_fields() -> tuple[list, list]:
+    return list(Ticket._meta.concrete_fields), list(Service._meta.concrete_fields)
+
+
+@functools.cache
+def _claim_sql() -> str:
+    # Only table and column names of our models go into the text; every value is a parameter.
+    qn = connection.ops.quote_name
+    ticket_fields, service_fields = _claim_fields()
+    ticket, service = qn(Ticket._meta.db_table), qn(Service._meta.db_table)
+    desk_services = qn(Desk.services.through._meta.db_table)
+    # The fair order of _candidate: due appointments, walk-ins by number, early appointments.
+    # Each group is an ordered scan of a partial index; COALESCE stops at the first group that
+    # yields a row, and FOR UPDATE SKIP LOCKED passes over a row another clerk is claiming.
+    pick = (
+        f"SELECT id FROM {ticket} WHERE location_id = %(location)s AND day = %(day)s"  # noqa: S608
+        " AND status = %(waiting)s AND (for_desk_id IS NULL OR for_desk_id = %(desk)s)"
+        f" AND service_id IN (SELECT service_id FROM {desk_services} WHERE desk_id = %(desk)s)"
+    )
+    groups = [
+        "due_at <= %(now)s ORDER BY due_at, id",
+        "due_at IS NULL ORDER BY issued_at, id",
+        "due_at > %(now)s ORDER BY due_at, id",
+    ]
+    candidate = ", ".join(f"({pick} AND {group} LIMIT 1 FOR UPDATE SKIP LOCKED)" for group in groups)
+    signed_in = (
+        f"SELECT 1 FROM {qn(DeskSession._meta.db_table)} WHERE desk_id = %(desk)s AND user_id = %(user)s"  # noqa: S608
+        " AND ended_at IS NULL AND day = %(day)s"
+    )
+    returned = ", ".join(f"claimed.{qn(f.column)}" for f in ticket_fields)
+    returned_service = ", ".join(f"s.{qn(f.column)}" for f in service_fields)
+    return (
+        f"WITH claimed AS (UPDATE {ticket} SET status = %(called)s, desk_id = %(desk)s,"  # noqa: S608
+        " clerk_id = %(user)s, for_desk_id = NULL, call_count = call_count + 1, called_at = %(now)s"
+        f" WHERE id = COALESCE({candidate}) AND status = %(waiting)s AND EXISTS ({signed_in})"
+        f" RETURNING {ticket}.*),"
+        f" logged AS (INSERT INTO {qn(TicketHistory._meta.db_table)}"
+        " (ticket_id, old_status, new_status, at, by_id, desk_id, note)"
+        " SELECT id, %(waiting)s, %(called)s, %(now)s, %(user)s, %(desk)s, '' FROM claimed)"
+        f" SELECT {returned}, {returned_service} FROM claimed JOIN {service} s ON s.id = claimed.service_id"
+    )
 
 
 def _refresh_feed_on_commit(location: Location, now: dt.datetime) -> None:
