@@ -311,7 +311,7 @@ def call_next_ticket(*, desk: Desk, user: AbstractBaseUser, now: dt.datetime | N
         # ticket_one_active_per_clerk: the clerk already holds a ticket (a double click).
         called = None
     if called is not None:
-        _refresh_feed_on_commit(desk.location, now)
+        _feed_changed_on_commit(desk.location, now)
         return called
     current = current_ticket(user)
     if current is not None:
@@ -416,9 +416,9 @@ def _claim_sql() -> str:
     )
 
 
-def _refresh_feed_on_commit(location: Location, now: dt.datetime) -> None:
+def _feed_changed_on_commit(location: Location, now: dt.datetime) -> None:
     slug, day = location.slug, timezone.localdate(now)
-    transaction.on_commit(lambda: selectors.refresh_display_feed(slug, day))
+    transaction.on_commit(lambda: selectors.display_feed_changed(slug, day))
 
 
 STALE = _(
@@ -501,7 +501,7 @@ def recall_ticket(
         note="erneuter Aufruf",
         updates={"call_count": F("call_count") + 1, "called_at": now},
     )
-    _refresh_feed_on_commit(desk.location, now)
+    _feed_changed_on_commit(desk.location, now)
     return ticket
 
 
@@ -613,7 +613,7 @@ def transfer_ticket(
         note=note[:200],
         updates=updates,
     )
-    _refresh_feed_on_commit(desk.location, now)
+    _feed_changed_on_commit(desk.location, now)
     return ticket
 
 
