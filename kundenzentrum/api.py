@@ -5,6 +5,7 @@ import re
 from typing import Literal
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
@@ -215,13 +216,15 @@ def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status
     summary="Nächste Wartenummer aufrufen (Sachbearbeitung)",
 )
 def call_next(request: HttpRequest, desk_id: int):
-    desk, refusal = _clerk_desk(request, desk_id)
-    if refusal:
-        return refusal
+    # The role and the desk session are checked inside call_next_ticket's one statement.
     try:
-        ticket = services.call_next_ticket(desk=desk, user=request.auth)
+        ticket = services.call_next_ticket(
+            desk_id=desk_id, user=request.auth, roles_needed=(roles.CLERK, roles.TEAM_LEAD)
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": _("Nur für Sachbearbeitung.")})
     except QueueError as error:
-        return Status(409, _error(error))
+        return Status(409, _error(error, field="desk_id"))
     if ticket is None:
         return Status(204, None)
     return Status(200, _staff_out(ticket))
