@@ -314,7 +314,7 @@ def call_next_ticket(
     The clerk must be signed in to the desk today and, if roles_needed is given, hold one of those
     roles (else PermissionDenied). On PostgreSQL the common case is one statement with every check."""
     now = now or timezone.now()
-    postgresql = connection.vendor == "postgresql"
+    postgresql = _claim_in_one_statement()
     claim = _claim_postgresql if postgresql else _claim_portable
     # On PostgreSQL the claim is one statement: in autocommit it is its own transaction (a
     # failed one leaves nothing behind), which spares BEGIN and COMMIT round trips.
@@ -337,6 +337,10 @@ def call_next_ticket(
         return current
     _active_session(desk_id, user, now)
     return None
+
+
+def _claim_in_one_statement() -> bool:
+    return connection.vendor == "postgresql"
 
 
 def _claim_portable(
