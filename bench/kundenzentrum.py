@@ -4,9 +4,10 @@ Phase 1 (load): 20 clerks call next / start / finish in a loop, 5 kiosks issue t
 display screens poll the feed every 2 s with ETag. Reports duplicate calls, lock waits
 (pg_stat_activity sampled every 50 ms), SQL queries per display poll and per call-next.
 Phase 2 (throughput, same server): the same number of client threads (--threads, 8 by default
-for 2 cores) hammer, one after another and each for the same time, a trivial Django view, the
-display feed (with ETag, as the screens do) and call-next; each figure is completed requests /
-wall time, and the ratios compare them. Every call-next request is a real call: a clerk holds at
+for 2 cores) hammer a trivial Django view and call-next, taking turns in three short rounds of
+equal length (the machine is shared: other load then falls on both alike), then the display
+feed (with ETag, as the screens do); each figure is completed requests / wall time, and the
+ratios compare them. Every call-next request is a real call: a clerk holds at
 most one called ticket, so the threads take turns through a pool of signed-in clerks (--call-pool)
 at a location of its own (its desks and queue do not slow down the load phase's location), each
 clerk calling once; nothing else is sent in between.
@@ -46,6 +47,7 @@ ENV = {
 os.environ.update(ENV)
 CLERKS, KIOSKS, SCREENS = 20, 5, 50
 TIMEOUT = 10
+ROUNDS = 3
 ERRORS: Counter = Counter()
 
 
@@ -347,17 +349,17 @@ def hammer(threads: int, seconds: float, request) -> float:
     return sum(done.values()) / (time.monotonic() - started)
 
 
-def hammer_call_next(base: str, pool: list[dict], threads: int, seconds: float) -> dict:
+def hammer_call_next(base: str, pool: list, threads: int, seconds: float, stats: dict) -> float:
     """Completed call-next requests / wall time; every request a fresh clerk calling a ticket.
 
     Like the trivial view's threads, each thread keeps one HTTP connection; only the clerk's
     cookies change from request to request."""
     stop, done, exhausted = time.monotonic() + seconds, Counter(), Counter()
-    called, latencies, queries = [], [], []
+    called, latencies, queries = stats["called"], stats["latencies"], stats["queries"]
 
     def loop(index: int) -> None:
-        http = requests.Session()
-        for info in pool[index::threads]:
+        http = stats["http"][index]
+        for info in pool[index]:
             if time.monotonic() >= stop:
                 return
             csrf = secrets.token_hex(16)
@@ -391,20 +393,12 @@ def hammer_call_next(base: str, pool: list[dict], threads: int, seconds: float) 
         worker.start()
     for worker in workers:
         worker.join()
-    return {
-        "rps": sum(done.values()) / (time.monotonic() - started),
-        "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
-        "sql": round(statistics.mean(queries), 1) if queries else None,
-        "duplicates": len(called) - len(set(called)),
-        "exhausted": len(exhausted),
-    }
+    stats["exhausted"] += len(exhausted)
+    return sum(done.values()) / (time.monotonic() - started)
 
 
 def phase_throughput(base: str, data: dict, seconds: float, threads: int) -> dict:
     sessions = [requests.Session() for _ in range(threads)]
-    trivial_rps = hammer(
-        threads, seconds, lambda i: sessions[i].get(f"{base}/bench/trivial", timeout=TIMEOUT)
-    )
     feed_url = f"{base}/kundenzentrum/anzeige/{data['slug']}/feed/"
     etag = requests.get(feed_url, timeout=5).headers["ETag"]
     poll_sql = Counter()
@@ -414,28 +408,37 @@ def phase_throughput(base: str, data: dict, seconds: float, threads: int) -> dic
         poll_sql[response.status_code, "requests"] += 1
         poll_sql[response.status_code, "queries"] += int(response.headers["X-Bench-Queries"])
 
+    def trivial(index: int) -> None:
+        sessions[index].get(f"{base}/bench/trivial", timeout=TIMEOUT)
+
+    # The machine is shared: trivial view and call-next take turns in short rounds, so that
+    # load from elsewhere falls on both alike; each side's figure is the mean over its rounds.
+    pool = [iter(data["pool"][i::threads]) for i in range(threads)]
+    stats = {"called": [], "latencies": [], "queries": [], "exhausted": 0}
+    stats["http"] = [requests.Session() for _ in range(threads)]
+    trivial_rounds, call_rounds = [], []
+    for _round in range(ROUNDS):
+        trivial_rounds.append(hammer(threads, seconds / ROUNDS, trivial))
+        call_rounds.append(hammer_call_next(base, pool, threads, seconds / ROUNDS, stats))
+    trivial_rps, call_rps = statistics.mean(trivial_rounds), statistics.mean(call_rounds)
     poll_rps = hammer(threads, seconds, lambda i: poll(i, {"If-None-Match": etag}))
     poll_200_rps = hammer(threads, seconds, lambda i: poll(i, {}))
-    calls = hammer_call_next(base, data["pool"], threads, seconds)
-    call_rps = calls["rps"]
-    # The trivial view once more at the end, so that warm-up does not favour either side.
-    trivial_rps = (
-        trivial_rps
-        + hammer(threads, seconds, lambda i: sessions[i].get(f"{base}/bench/trivial", timeout=TIMEOUT))
-    ) / 2
+    latencies, called = stats["latencies"], stats["called"]
     return {
         "threads": threads,
         "trivial_rps": round(trivial_rps, 1),
         "display_poll_304_rps": round(poll_rps, 1),
         "display_poll_200_rps": round(poll_200_rps, 1),
         "call_next_rps": round(call_rps, 1),
-        "call_next_median_ms": calls["median_ms"],
-        "sql_per_call_next": calls["sql"],
-        "call_pool_exhausted_threads": calls["exhausted"],
+        "call_next_median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "sql_per_call_next": round(statistics.mean(stats["queries"]), 1) if stats["queries"] else None,
+        "call_pool_exhausted_threads": stats["exhausted"],
+        "rounds_trivial_rps": [round(r) for r in trivial_rounds],
+        "rounds_call_next_rps": [round(r) for r in call_rounds],
         "ratio_poll_304": round(poll_rps / trivial_rps, 2),
         "ratio_poll_200": round(poll_200_rps / trivial_rps, 2),
         "ratio_call_next": round(call_rps / trivial_rps, 2),
-        "duplicate_calls_clients": calls["duplicates"],
+        "duplicate_calls_clients": len(called) - len(set(called)),
         "sql_per_poll": {
             status: round(poll_sql[status, "queries"] / poll_sql[status, "requests"], 3)
             for status in (200, 304)
