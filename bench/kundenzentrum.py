@@ -3,12 +3,17 @@
 Phase 1 (load): 20 clerks call next / start / finish in a loop, 5 kiosks issue tickets, 50
 display screens poll the feed every 2 s with ETag. Reports duplicate calls, lock waits
 (pg_stat_activity sampled every 50 ms), SQL queries per display poll and per call-next.
-Phase 2 (throughput, same server): the same number of client threads hammer a trivial Django
-view, the display feed (with ETag, as the screens do) and call-next; reports requests/s and
-the ratios.
+Phase 2 (throughput, same server): the same number of client threads (--threads, 8 by default
+for 2 cores) hammer a trivial Django view and call-next, taking turns in three short rounds of
+equal length (the machine is shared: other load then falls on both alike), then the display
+feed (with ETag, as the screens do); each figure is completed requests / wall time, and the
+ratios compare them. Every call-next request is a real call: a clerk holds at
+most one called ticket, so the threads take turns through a pool of signed-in clerks (--call-pool)
+at a location of its own (its desks and queue do not slow down the load phase's location), each
+clerk calling once; nothing else is sent in between.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_kz_bench REDIS_URL=redis://127.0.0.1:6379/13 \\
-        .venv/bin/python bench/kundenzentrum.py [--port 8202] [--seconds 30]
+        .venv/bin/python bench/kundenzentrum.py [--port 8202] [--seconds 30] [--threads 8] [--call-pool 3000]
 """
 
 import argparse
@@ -34,14 +39,19 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
     "CACHE_KEY_PREFIX": "kzbench",
+    # Persistent database connections, as deployed (and as bench/booking.py runs); without them
+    # every request that touches the database pays for a new PostgreSQL backend, the trivial
+    # view never does. CONN_MAX_AGE=0 in the environment measures that case.
+    "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
 }
 os.environ.update(ENV)
 CLERKS, KIOSKS, SCREENS = 20, 5, 50
 TIMEOUT = 10
+ROUNDS = 3
 ERRORS: Counter = Counter()
 
 
-def setup_database() -> dict:
+def setup_database(call_pool: int) -> dict:
     import django
 
     db_url = os.environ["DATABASE_URL"]
@@ -52,10 +62,10 @@ def setup_database() -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    return seed()
+    return seed(call_pool)
 
 
-def seed() -> dict:
+def seed(call_pool: int) -> dict:
     import datetime as dt
 
     from django.contrib.auth import get_user_model
@@ -102,9 +112,74 @@ def seed() -> dict:
     return {
         "slug": location.slug,
         "clerks": clerks,
+        "pool": seed_call_pool(walk_in, clerk_group, call_pool),
         "kiosk_token": token,
         "services": [s.slug for s in walk_in],
     }
+
+
+def seed_call_pool(walk_in: list, clerk_group, size: int) -> list[dict]:
+    """Signed-in clerks with a queue of their own for the call-next throughput run; each calls once."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from kundenzentrum.models import Desk, DeskSession, Ticket
+    from sozialamt.models import Location
+
+    user_model = get_user_model()
+    now, today = timezone.now(), timezone.localdate()
+    pool = Location.objects.create(
+        name="Bench-Pool", slug="bench-pool", street="Albersloher Weg 33", postcode="48155", city="Münster"
+    )
+    pool.services.set(walk_in)
+    password = make_password("x")
+    users = user_model.objects.bulk_create(
+        user_model(username=f"pool{n}", password=password) for n in range(size)
+    )
+    user_model.groups.through.objects.bulk_create(
+        user_model.groups.through(user_id=user.pk, group_id=clerk_group.pk) for user in users
+    )
+    desks = Desk.objects.bulk_create(Desk(location=pool, name=f"Pool {n}") for n in range(size))
+    Desk.services.through.objects.bulk_create(
+        Desk.services.through(desk_id=desk.pk, service_id=service.pk) for desk in desks for service in walk_in
+    )
+    DeskSession.objects.bulk_create(
+        DeskSession(desk=desk, user=user, day=today, started_at=now)
+        for desk, user in zip(desks, users, strict=True)
+    )
+    Ticket.objects.bulk_create(
+        Ticket(
+            location=pool,
+            service=walk_in[i % len(walk_in)],
+            day=today,
+            letter="Y",
+            number=i + 1,
+            issued_at=now,
+        )
+        for i in range(size + 100)
+    )
+    store = SessionStore()
+    sessions = []
+    for user in users:
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(
+                session_key=secrets.token_hex(16),
+                session_data=store.encode(data),
+                expire_date=now + dt.timedelta(hours=10),
+            )
+        )
+    Session.objects.bulk_create(sessions)
+    return [{"desk": desk.pk, "session": s.session_key} for desk, s in zip(desks, sessions, strict=True)]
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:
@@ -274,11 +349,56 @@ def hammer(threads: int, seconds: float, request) -> float:
     return sum(done.values()) / (time.monotonic() - started)
 
 
+def hammer_call_next(base: str, pool: list, threads: int, seconds: float, stats: dict) -> float:
+    """Completed call-next requests / wall time; every request a fresh clerk calling a ticket.
+
+    Like the trivial view's threads, each thread keeps one HTTP connection; only the clerk's
+    cookies change from request to request."""
+    stop, done, exhausted = time.monotonic() + seconds, Counter(), Counter()
+    called, latencies, queries = stats["called"], stats["latencies"], stats["queries"]
+
+    def loop(index: int) -> None:
+        http = stats["http"][index]
+        for info in pool[index]:
+            if time.monotonic() >= stop:
+                return
+            csrf = secrets.token_hex(16)
+            headers = {
+                "Cookie": f"sessionid={info['session']}; csrftoken={csrf}",
+                "X-CSRFToken": csrf,
+                "Referer": base + "/",
+            }
+            started = time.perf_counter()
+            try:
+                response = http.post(
+                    f"{base}/api/v1/kundenzentrum/desks/{info['desk']}/call-next",
+                    headers=headers,
+                    timeout=TIMEOUT,
+                )
+            except requests.RequestException as exc:
+                ERRORS[type(exc).__name__] += 1
+                continue
+            latencies.append(time.perf_counter() - started)
+            queries.append(int(response.headers.get("X-Bench-Queries", -1)))
+            if response.status_code != 200:
+                ERRORS[f"call-next answered {response.status_code}"] += 1
+                continue
+            called.append(response.json()["id"])
+            done[index] += 1
+        exhausted[index] += 1
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    stats["exhausted"] += len(exhausted)
+    return sum(done.values()) / (time.monotonic() - started)
+
+
 def phase_throughput(base: str, data: dict, seconds: float, threads: int) -> dict:
     sessions = [requests.Session() for _ in range(threads)]
-    trivial_rps = hammer(
-        threads, seconds, lambda i: sessions[i].get(f"{base}/bench/trivial", timeout=TIMEOUT)
-    )
     feed_url = f"{base}/kundenzentrum/anzeige/{data['slug']}/feed/"
     etag = requests.get(feed_url, timeout=5).headers["ETag"]
     poll_sql = Counter()
@@ -288,40 +408,37 @@ def phase_throughput(base: str, data: dict, seconds: float, threads: int) -> dic
         poll_sql[response.status_code, "requests"] += 1
         poll_sql[response.status_code, "queries"] += int(response.headers["X-Bench-Queries"])
 
+    def trivial(index: int) -> None:
+        sessions[index].get(f"{base}/bench/trivial", timeout=TIMEOUT)
+
+    # The machine is shared: trivial view and call-next take turns in short rounds, so that
+    # load from elsewhere falls on both alike; each side's figure is the mean over its rounds.
+    pool = [iter(data["pool"][i::threads]) for i in range(threads)]
+    stats = {"called": [], "latencies": [], "queries": [], "exhausted": 0}
+    stats["http"] = [requests.Session() for _ in range(threads)]
+    trivial_rounds, call_rounds = [], []
+    for _round in range(ROUNDS):
+        trivial_rounds.append(hammer(threads, seconds / ROUNDS, trivial))
+        call_rounds.append(hammer_call_next(base, pool, threads, seconds / ROUNDS, stats))
+    trivial_rps, call_rps = statistics.mean(trivial_rounds), statistics.mean(call_rounds)
     poll_rps = hammer(threads, seconds, lambda i: poll(i, {"If-None-Match": etag}))
     poll_200_rps = hammer(threads, seconds, lambda i: poll(i, {}))
-    clerks = [Clerk(base, info) for info in data["clerks"][:threads]]
-
-    def call_only(index: int) -> None:
-        # Each request calls a new ticket: park the previous one without a request of its own
-        # being counted would still cost one, so alternate call-next with a cheap park.
-        clerk = clerks[index]
-        ticket = clerk.call_next()
-        if ticket:
-            clerk.called.append(ticket["id"])
-            clerk.act(ticket, "park", "called")
-
-    cycle_rps = hammer(threads, seconds, call_only)
-    # The trivial view once more at the end, so that warm-up does not favour either side.
-    trivial_rps = (
-        trivial_rps
-        + hammer(threads, seconds, lambda i: sessions[i].get(f"{base}/bench/trivial", timeout=TIMEOUT))
-    ) / 2
-    latencies = [lat for clerk in clerks for lat in clerk.latencies]
-    # Requests per second if the threads did nothing but call-next, from its mean latency.
-    call_rps = threads / statistics.mean(latencies)
-    every_call = [pk for clerk in clerks for pk in clerk.called]
+    latencies, called = stats["latencies"], stats["called"]
     return {
         "threads": threads,
         "trivial_rps": round(trivial_rps, 1),
         "display_poll_304_rps": round(poll_rps, 1),
         "display_poll_200_rps": round(poll_200_rps, 1),
-        "call_next_rps_from_latency": round(call_rps, 1),
-        "call_next_plus_park_cycles_per_s": round(cycle_rps, 1),
+        "call_next_rps": round(call_rps, 1),
+        "call_next_median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "sql_per_call_next": round(statistics.mean(stats["queries"]), 1) if stats["queries"] else None,
+        "call_pool_exhausted_threads": stats["exhausted"],
+        "rounds_trivial_rps": [round(r) for r in trivial_rounds],
+        "rounds_call_next_rps": [round(r) for r in call_rounds],
         "ratio_poll_304": round(poll_rps / trivial_rps, 2),
         "ratio_poll_200": round(poll_200_rps / trivial_rps, 2),
         "ratio_call_next": round(call_rps / trivial_rps, 2),
-        "duplicate_calls_clients": len(every_call) - len(set(every_call)),
+        "duplicate_calls_clients": len(called) - len(set(called)),
         "sql_per_poll": {
             status: round(poll_sql[status, "queries"] / poll_sql[status, "requests"], 3)
             for status in (200, 304)
@@ -349,8 +466,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8202)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--call-pool", type=int, default=3000)
     args = parser.parse_args()
-    data = setup_database()
+    data = setup_database(args.call_pool)
     print("database ready", file=sys.stderr, flush=True)
     server = start_gunicorn(args.port)
     base = f"http://127.0.0.1:{args.port}"

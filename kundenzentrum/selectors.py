@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -157,9 +158,21 @@ def desk_queue(desk: Desk, service_ids: list[int], day: dt.date, now: dt.datetim
 
 
 # The display feed lives in the cache so that polling screens cost no query while nothing
-# changes; every call rebuilds it (after commit) and bumps its version.
+# changes. A call only marks it outdated (a new random "change" mark, no SQL); the next poll
+# rebuilds it with one query. The feed remembers the mark it was built under, read before its
+# query: a rebuild that raced with a later call carries the older mark and is rebuilt again.
 def _feed_key(slug: str, day: dt.date) -> str:
     return f"kz:feed:{slug}:{day.isoformat()}"
+
+
+def _change_key(slug: str, day: dt.date) -> str:
+    return f"kz:feed-changed:{slug}:{day.isoformat()}"
+
+
+def display_feed_changed(slug: str, day: dt.date) -> None:
+    """Marks the display feed of a location and day outdated; call after the change is committed. No SQL."""
+    cache.set(_change_key(slug, day), secrets.token_hex(8), FEED_TTL)
+    _local.pop(_feed_key(slug, day), None)
 
 
 def build_display_feed(slug: str, day: dt.date) -> dict:
@@ -185,13 +198,13 @@ def build_display_feed(slug: str, day: dt.date) -> dict:
     return {"version": version, "calls": calls}
 
 
-def refresh_display_feed(slug: str, day: dt.date) -> dict | None:
-    """Rebuilds and stores the feed; called after a call is committed. One query, two when empty."""
+def refresh_display_feed(slug: str, day: dt.date, change: str | None = None) -> dict | None:
+    """Rebuilds and stores the feed under the change mark read before. One query, two when empty."""
     feed = build_display_feed(slug, day)
     if not feed["calls"] and not Location.objects.filter(slug=slug, active=True).exists():
-        cache.set(_feed_key(slug, day), {"missing": True}, 60)
+        cache.set(_feed_key(slug, day), {"missing": True, "change": change}, 60)
         return None
-    cache.set(_feed_key(slug, day), feed, FEED_TTL)
+    cache.set(_feed_key(slug, day), {**feed, "change": change}, FEED_TTL)
     _remember(_feed_key(slug, day), feed)
     return feed
 
@@ -209,15 +222,18 @@ def _remember(key: str, feed: dict) -> None:
 
 
 def display_feed(slug: str, day: dt.date | None = None) -> dict | None:
-    """The display feed, None for an unknown location; SQL only when the cache lost it."""
+    """The display feed, None for an unknown location; SQL only after a change or when the cache lost it."""
     day = day or timezone.localdate()
-    key = _feed_key(slug, day)
+    key, change_key = _feed_key(slug, day), _change_key(slug, day)
     hit = _local.get(key)
     if hit is not None and time.monotonic() - hit[0] < LOCAL_SECONDS:
         return hit[1]
-    feed = cache.get(key)
-    if feed is None:
-        feed = refresh_display_feed(slug, day)
-    elif not feed.get("missing"):
-        _remember(key, feed)
-    return None if feed is None or feed.get("missing") else feed
+    found = cache.get_many([key, change_key])
+    feed, change = found.get(key), found.get(change_key)
+    if feed is None or feed.get("change") != change:
+        return refresh_display_feed(slug, day, change)
+    if feed.get("missing"):
+        return None
+    feed = {"version": feed["version"], "calls": feed["calls"]}
+    _remember(key, feed)
+    return feed

@@ -1,18 +1,23 @@
 """Every write of the walk-in queue: issuing, checking in, calling and moving tickets, closing the day."""
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
+from contextlib import nullcontext
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from booking.models import Appointment, AppointmentHistory
+from sozialamt import roles
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
@@ -262,11 +267,14 @@ def current_ticket(user: AbstractBaseUser) -> Ticket | None:
     )
 
 
-def _active_session(desk: Desk, user: AbstractBaseUser, now: dt.datetime) -> None:
-    signed_in = DeskSession.objects.filter(
-        desk=desk, user=user, ended_at__isnull=True, day=timezone.localdate(now)
+def _signed_in(desk_id: int, user: AbstractBaseUser, now: dt.datetime) -> bool:
+    return DeskSession.objects.filter(
+        desk_id=desk_id, user=user, ended_at__isnull=True, day=timezone.localdate(now)
     ).exists()
-    if not signed_in:
+
+
+def _active_session(desk_id: int, user: AbstractBaseUser, now: dt.datetime) -> None:
+    if not _signed_in(desk_id, user, now):
         raise QueueError(_("Sie sind an diesem Schalter nicht angemeldet."))
 
 
@@ -294,48 +302,163 @@ def _candidate(desk: Desk, service_ids: list[int], now: dt.datetime) -> Ticket |
     return None
 
 
-def call_next_ticket(*, desk: Desk, user: AbstractBaseUser, now: dt.datetime | None = None) -> Ticket | None:
-    """Calls the next ticket to the desk, or returns the clerk's current one (a double click). None when empty."""
+def call_next_ticket(
+    *,
+    desk_id: int,
+    user: AbstractBaseUser,
+    now: dt.datetime | None = None,
+    roles_needed: tuple[str, ...] = (),
+) -> Ticket | None:
+    """Calls the next ticket to the desk, or returns the clerk's current one (a double click). None when empty.
+
+    The clerk must be signed in to the desk today and, if roles_needed is given, hold one of those
+    roles (else PermissionDenied). On PostgreSQL the common case is one statement with every check."""
     now = now or timezone.now()
+    postgresql = _claim_in_one_statement()
+    claim = _claim_postgresql if postgresql else _claim_portable
+    # On PostgreSQL the claim is one statement: in autocommit it is its own transaction (a
+    # failed one leaves nothing behind), which spares BEGIN and COMMIT round trips.
+    atomic = nullcontext() if postgresql and connection.get_autocommit() else transaction.atomic()
+    try:
+        with atomic:
+            called = claim(desk_id, user, now, roles_needed)
+    except IntegrityError:
+        # ticket_one_active_per_clerk: the clerk already holds a ticket (a double click).
+        called = None
+    if called is not None:
+        ticket, slug = called
+        day = timezone.localdate(now)
+        transaction.on_commit(lambda: selectors.display_feed_changed(slug, day))
+        return ticket
+    if roles_needed and not roles.has_role(user, *roles_needed):
+        raise PermissionDenied
     current = current_ticket(user)
     if current is not None:
         return current
-    _active_session(desk, user, now)
+    _active_session(desk_id, user, now)
+    return None
+
+
+def _claim_in_one_statement() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _claim_portable(
+    desk_id: int, user: AbstractBaseUser, now: dt.datetime, roles_needed: tuple[str, ...]
+) -> tuple[Ticket, str] | None:
+    """Claims the next ticket with the ORM (SQLite and others): pick, conditional update, history."""
+    if roles_needed and not roles.has_role(user, *roles_needed):
+        return None
+    if current_ticket(user) is not None or not _signed_in(desk_id, user, now):
+        return None
+    desk = Desk.objects.select_related("location").get(pk=desk_id)
     service_ids = list(desk.services.values_list("pk", flat=True))
     for _attempt in range(CALL_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                candidate = _candidate(desk, service_ids, now)
-                if candidate is None:
-                    return None
-                called = Ticket.objects.filter(pk=candidate.pk, status=S.WAITING).update(
-                    status=S.CALLED,
-                    desk=desk,
-                    clerk=user,
-                    for_desk=None,
-                    call_count=F("call_count") + 1,
-                    called_at=now,
-                )
-                if called:
-                    TicketHistory.objects.create(
-                        ticket=candidate,
-                        old_status=S.WAITING,
-                        new_status=S.CALLED,
-                        at=now,
-                        by=user,
-                        desk=desk,
-                    )
-                    _refresh_feed_on_commit(desk.location, now)
-                    return current_ticket(user)
-        except IntegrityError:
-            # The same clerk's other request (a double click) called a ticket meanwhile.
-            return current_ticket(user)
+        candidate = _candidate(desk, service_ids, now)
+        if candidate is None:
+            return None
+        called = Ticket.objects.filter(pk=candidate.pk, status=S.WAITING).update(
+            status=S.CALLED,
+            desk=desk,
+            clerk=user,
+            for_desk=None,
+            call_count=F("call_count") + 1,
+            called_at=now,
+        )
+        if called:
+            TicketHistory.objects.create(
+                ticket=candidate, old_status=S.WAITING, new_status=S.CALLED, at=now, by=user, desk=desk
+            )
+            return current_ticket(user), desk.location.slug
     raise QueueError(_("Gerade rufen viele gleichzeitig auf. Bitte versuchen Sie es noch einmal."))
 
 
-def _refresh_feed_on_commit(location: Location, now: dt.datetime) -> None:
+def _claim_postgresql(
+    desk_id: int, user: AbstractBaseUser, now: dt.datetime, roles_needed: tuple[str, ...]
+) -> tuple[Ticket, str] | None:
+    """Claims the next ticket, writes its history row and returns it with service, desk and the
+    location's slug: one statement.
+
+    None when nothing is waiting for the desk, the clerk is not signed in to it or lacks the role,
+    or every candidate is being claimed by another clerk right now (SKIP LOCKED: nobody waits)."""
+    params = {
+        "desk": desk_id,
+        "user": user.pk,
+        "day": timezone.localdate(now),
+        "now": now,
+        "waiting": S.WAITING,
+        "called": S.CALLED,
+        "any_role": not roles_needed or bool(user.is_active and user.is_superuser),
+        "roles": list(roles_needed),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    objects = []
+    for model, fields in zip((Ticket, Service, Desk), _claim_fields(), strict=True):
+        objects.append(model.from_db("default", [f.attname for f in fields], row[: len(fields)]))
+        row = row[len(fields) :]
+    ticket, ticket.service, ticket.desk = objects
+    return ticket, row[0]
+
+
+def _claim_fields() -> tuple[list, list, list]:
+    return tuple(list(model._meta.concrete_fields) for model in (Ticket, Service, Desk))
+
+
+@functools.cache
+def _claim_sql() -> str:
+    # Only table and column names of our models go into the text; every value is a parameter.
+    qn = connection.ops.quote_name
+    ticket_fields, service_fields, desk_fields = _claim_fields()
+    ticket, service, desk = qn(Ticket._meta.db_table), qn(Service._meta.db_table), qn(Desk._meta.db_table)
+    desk_services = qn(Desk.services.through._meta.db_table)
+    # The fair order of _candidate: due appointments, walk-ins by number, early appointments.
+    # Each group is an ordered scan of a partial index; COALESCE stops at the first group that
+    # yields a row, and FOR UPDATE SKIP LOCKED passes over a row another clerk is claiming.
+    pick = (
+        f"SELECT id FROM {ticket} WHERE day = %(day)s"  # noqa: S608
+        f" AND location_id = (SELECT location_id FROM {desk} WHERE id = %(desk)s)"
+        " AND status = %(waiting)s AND (for_desk_id IS NULL OR for_desk_id = %(desk)s)"
+        f" AND service_id IN (SELECT service_id FROM {desk_services} WHERE desk_id = %(desk)s)"
+    )
+    groups = [
+        "due_at <= %(now)s ORDER BY due_at, id",
+        "due_at IS NULL ORDER BY issued_at, id",
+        "due_at > %(now)s ORDER BY due_at, id",
+    ]
+    candidate = ", ".join(f"({pick} AND {group} LIMIT 1 FOR UPDATE SKIP LOCKED)" for group in groups)
+    signed_in = (
+        f"SELECT 1 FROM {qn(DeskSession._meta.db_table)} WHERE desk_id = %(desk)s AND user_id = %(user)s"  # noqa: S608
+        " AND ended_at IS NULL AND day = %(day)s"
+    )
+    user_groups = qn(get_user_model().groups.through._meta.db_table)
+    has_role = (
+        f"%(any_role)s OR EXISTS (SELECT 1 FROM {user_groups} ug JOIN {qn(Group._meta.db_table)} g"  # noqa: S608
+        " ON g.id = ug.group_id WHERE ug.user_id = %(user)s AND g.name = ANY(%(roles)s))"
+    )
+    returned = ", ".join(f"claimed.{qn(f.column)}" for f in ticket_fields)
+    returned_service = ", ".join(f"s.{qn(f.column)}" for f in service_fields)
+    returned_desk = ", ".join(f"d.{qn(f.column)}" for f in desk_fields)
+    return (
+        f"WITH claimed AS (UPDATE {ticket} SET status = %(called)s, desk_id = %(desk)s,"  # noqa: S608
+        " clerk_id = %(user)s, for_desk_id = NULL, call_count = call_count + 1, called_at = %(now)s"
+        f" WHERE id = COALESCE({candidate}) AND status = %(waiting)s AND EXISTS ({signed_in}) AND ({has_role})"
+        f" RETURNING {ticket}.*),"
+        f" logged AS (INSERT INTO {qn(TicketHistory._meta.db_table)}"
+        " (ticket_id, old_status, new_status, at, by_id, desk_id, note)"
+        " SELECT id, %(waiting)s, %(called)s, %(now)s, %(user)s, %(desk)s, '' FROM claimed)"
+        f" SELECT {returned}, {returned_service}, {returned_desk}, loc.slug FROM claimed"
+        f" JOIN {service} s ON s.id = claimed.service_id JOIN {desk} d ON d.id = claimed.desk_id"
+        f" JOIN {qn(Location._meta.db_table)} loc ON loc.id = claimed.location_id"
+    )
+
+
+def _feed_changed_on_commit(location: Location, now: dt.datetime) -> None:
     slug, day = location.slug, timezone.localdate(now)
-    transaction.on_commit(lambda: selectors.refresh_display_feed(slug, day))
+    transaction.on_commit(lambda: selectors.display_feed_changed(slug, day))
 
 
 STALE = _(
@@ -418,7 +541,7 @@ def recall_ticket(
         note="erneuter Aufruf",
         updates={"call_count": F("call_count") + 1, "called_at": now},
     )
-    _refresh_feed_on_commit(desk.location, now)
+    _feed_changed_on_commit(desk.location, now)
     return ticket
 
 
@@ -530,7 +653,7 @@ def transfer_ticket(
         note=note[:200],
         updates=updates,
     )
-    _refresh_feed_on_commit(desk.location, now)
+    _feed_changed_on_commit(desk.location, now)
     return ticket
 
 

@@ -414,7 +414,7 @@ def desk_call_next(request: HttpRequest, desk_id: int) -> HttpResponse:
     if found is None:
         return redirect("kundenzentrum:desks")
     try:
-        called = services.call_next_ticket(desk=found, user=request.user)
+        called = services.call_next_ticket(desk_id=found.pk, user=request.user)
     except QueueError as error:
         messages.error(request, error.message)
     else:

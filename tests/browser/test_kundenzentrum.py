@@ -184,7 +184,7 @@ def test_the_display_keeps_working_after_a_network_hiccup(page, location, walk_i
         expect(page.locator("[data-kz-offline]")).to_be_visible(timeout=6000)
         page.context.set_offline(False)
         services.issue_ticket(location=location, service=walk_in_service)
-        services.call_next_ticket(desk=desk, user=clerk)
+        services.call_next_ticket(desk_id=desk.pk, user=clerk)
         expect(page.locator(".kz-latest")).to_contain_text("A-001", timeout=6000)
         expect(page.locator("[data-kz-offline]")).to_be_hidden()
 

@@ -145,7 +145,7 @@ def test_an_empty_queue_says_nobody_is_waiting(client, desk, clerk, thursday):
 def test_the_desk_page_queries_do_not_grow(client, location, walk_in_service, desk, clerk, thursday):
     client.force_login(clerk)
     client.post("/kundenzentrum/schalter/", {"desk": desk.pk})
-    services.call_next_ticket(desk=desk, user=clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=clerk)
     assert_queries_do_not_grow(
         lambda: client.get(f"/kundenzentrum/schalter/{desk.pk}/"),
         lambda: TicketFactory.create_batch(5, location=location, service=walk_in_service, day="2026-12-03"),
@@ -165,7 +165,7 @@ def test_a_display_poll_costs_no_query_when_cached_and_304_when_unchanged(
 ):
     services.issue_ticket(location=location, service=walk_in_service)
     with django_capture_on_commit_callbacks(execute=True):
-        services.call_next_ticket(desk=desk, user=signed_in_clerk)
+        services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     url = f"/kundenzentrum/anzeige/{location.slug}/feed/"
     first = client.get(url)
     assert first.json()["calls"][0]["number"] == "A-001"
@@ -178,7 +178,7 @@ def test_a_display_poll_after_the_cache_lost_the_feed_costs_one_query(
     client, location, walk_in_service, desk, signed_in_clerk
 ):
     services.issue_ticket(location=location, service=walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     from django.core.cache import cache
 
     cache.clear()
@@ -227,6 +227,6 @@ def test_the_display_feed_still_answers_while_redis_is_away(
     client, location, walk_in_service, desk, signed_in_clerk, dead_cache
 ):
     services.issue_ticket(location=location, service=walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     response = client.get(f"/kundenzentrum/anzeige/{location.slug}/feed/")
     assert response.json()["calls"][0]["number"] == "A-001"

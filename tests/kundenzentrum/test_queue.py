@@ -98,14 +98,14 @@ def test_call_next_takes_walk_ins_by_number_and_only_the_desks_services(
     issue(location, walk_in_service)
     b1 = issue(location, other_walk_in_service)
     b2 = issue(location, other_walk_in_service)
-    first = services.call_next_ticket(desk=desk_b, user=second_clerk)
+    first = services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk)
     assert first == b1
     services.start_service(ticket_id=b1.pk, desk=desk_b, user=second_clerk)
     services.finish_ticket(ticket_id=b1.pk, desk=desk_b, user=second_clerk)
-    assert services.call_next_ticket(desk=desk_b, user=second_clerk) == b2
+    assert services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk) == b2
     services.start_service(ticket_id=b2.pk, desk=desk_b, user=second_clerk)
     services.finish_ticket(ticket_id=b2.pk, desk=desk_b, user=second_clerk)
-    assert services.call_next_ticket(desk=desk_b, user=second_clerk) is None  # A-001 is not for Platz 2
+    assert services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk) is None  # A-001 is not for Platz 2
 
 
 def test_a_double_click_on_call_next_returns_the_same_ticket(
@@ -113,20 +113,20 @@ def test_a_double_click_on_call_next_returns_the_same_ticket(
 ):
     issue(location, walk_in_service)
     issue(location, walk_in_service)
-    first = services.call_next_ticket(desk=desk, user=signed_in_clerk)
-    again = services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    first = services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
+    again = services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     assert first == again
     assert Ticket.objects.filter(status=S.CALLED).count() == 1
 
 
 def test_call_next_with_an_empty_queue_returns_nothing(desk, signed_in_clerk):
-    assert services.call_next_ticket(desk=desk, user=signed_in_clerk) is None
+    assert services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk) is None
 
 
 def test_call_next_needs_a_signed_in_desk(location, walk_in_service, desk, clerk, thursday):
     issue(location, walk_in_service)
     with pytest.raises(QueueError):
-        services.call_next_ticket(desk=desk, user=clerk)
+        services.call_next_ticket(desk_id=desk.pk, user=clerk)
     assert Ticket.objects.get().status == S.WAITING
 
 
@@ -138,13 +138,13 @@ def test_a_due_appointment_is_called_before_walk_ins(location, walk_in_service, 
         start=dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC),
     )
     checked_in = services.check_in_appointment(code=appointment.code, location=location)
-    assert services.call_next_ticket(desk=desk, user=signed_in_clerk) == checked_in
+    assert services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk) == checked_in
     assert walk_in.pk != checked_in.pk
 
 
 def test_every_status_change_writes_a_history_row(location, walk_in_service, desk, signed_in_clerk):
     ticket = issue(location, walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     services.recall_ticket(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
     services.start_service(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
     services.finish_ticket(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
@@ -167,7 +167,7 @@ def test_no_show_needs_the_configured_number_of_calls(
 ):
     settings.KUNDENZENTRUM_NO_SHOW_AFTER_CALLS = 2
     ticket = issue(location, walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     with pytest.raises(QueueError):
         services.mark_no_show(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
     services.recall_ticket(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
@@ -178,7 +178,7 @@ def test_a_stale_page_acting_on_a_moved_ticket_changes_nothing(
     location, walk_in_service, desk, signed_in_clerk
 ):
     ticket = issue(location, walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     services.start_service(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
     with pytest.raises(QueueError) as error:
         services.start_service(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
@@ -193,7 +193,7 @@ def test_a_clerk_cannot_act_on_another_desks_ticket(
     location, other_walk_in_service, desk, signed_in_clerk, desk_b, second_clerk
 ):
     ticket = issue(location, other_walk_in_service)
-    services.call_next_ticket(desk=desk_b, user=second_clerk)
+    services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk)
     with pytest.raises(QueueError):
         services.start_service(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
     assert Ticket.objects.get().status == S.CALLED
@@ -204,13 +204,13 @@ def test_a_transferred_ticket_goes_back_in_the_queue_at_its_original_place(
 ):
     a1 = issue(location, walk_in_service)
     b1 = issue(location, other_walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     services.transfer_ticket(
         ticket_id=a1.pk, desk=desk, user=signed_in_clerk, seen=S.CALLED, to_service=other_walk_in_service
     )
     a1.refresh_from_db()
     assert (a1.status, a1.service, a1.display_number) == (S.WAITING, other_walk_in_service, "A-001")
-    assert services.call_next_ticket(desk=desk_b, user=second_clerk) == a1  # ahead of B-001
+    assert services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk) == a1  # ahead of B-001
     assert b1.status == S.WAITING
 
 
@@ -218,19 +218,19 @@ def test_a_ticket_transferred_to_a_desk_is_called_only_there(
     location, other_walk_in_service, desk, signed_in_clerk, desk_b, second_clerk
 ):
     b1 = issue(location, other_walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     services.transfer_ticket(ticket_id=b1.pk, desk=desk, user=signed_in_clerk, seen=S.CALLED, to_desk=desk_b)
-    assert services.call_next_ticket(desk=desk, user=signed_in_clerk) is None
-    assert services.call_next_ticket(desk=desk_b, user=second_clerk) == b1
+    assert services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk) is None
+    assert services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk) == b1
 
 
 def test_a_parked_ticket_frees_the_clerk_and_resumes_later(location, walk_in_service, desk, signed_in_clerk):
     first = issue(location, walk_in_service)
     second = issue(location, walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     services.start_service(ticket_id=first.pk, desk=desk, user=signed_in_clerk)
     services.park_ticket(ticket_id=first.pk, desk=desk, user=signed_in_clerk, seen=S.IN_SERVICE)
-    assert services.call_next_ticket(desk=desk, user=signed_in_clerk) == second
+    assert services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk) == second
     with pytest.raises(QueueError):  # still holding the second one
         services.resume_ticket(ticket_id=first.pk, desk=desk, user=signed_in_clerk)
     services.start_service(ticket_id=second.pk, desk=desk, user=signed_in_clerk)
@@ -242,7 +242,7 @@ def test_position_and_wait_follow_the_queue(location, walk_in_service, desk, sig
     tickets = [issue(location, walk_in_service) for _ in range(3)]
     position = selectors.ticket_position(tickets[2])
     assert (position.ahead, position.wait_minutes) == (2, 20)  # 10 minutes each, one desk
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     assert selectors.ticket_position(tickets[2]).ahead == 1
 
 
@@ -252,7 +252,7 @@ def test_the_display_feed_shows_calls_and_no_personal_data(
     issue(location, walk_in_service)
     before = selectors.display_feed(location.slug)
     with django_capture_on_commit_callbacks(execute=True):
-        services.call_next_ticket(desk=desk, user=signed_in_clerk)
+        services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     after = selectors.display_feed(location.slug)
     assert before["calls"] == []
     assert after["version"] != before["version"]
@@ -336,7 +336,7 @@ def test_the_estimated_wait_uses_the_recent_handling_time(
     location, walk_in_service, desk, signed_in_clerk, thursday
 ):
     done = issue(location, walk_in_service)
-    services.call_next_ticket(desk=desk, user=signed_in_clerk)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
     services.start_service(ticket_id=done.pk, desk=desk, user=signed_in_clerk)
     thursday.shift(dt.timedelta(minutes=4))
     services.finish_ticket(ticket_id=done.pk, desk=desk, user=signed_in_clerk)

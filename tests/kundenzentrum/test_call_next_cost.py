@@ -1,0 +1,107 @@
+"""What one "call next" costs on PostgreSQL, pinned so that a regression fails; and its checks."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+
+from kundenzentrum import services
+from kundenzentrum.models import Ticket, TicketHistory
+from sozialamt import roles
+from tests.factories import AppointmentFactory, CounsellorFactory
+from tests.helpers import count_queries
+
+# In autocommit, as in a request: the claim is one statement without BEGIN/COMMIT.
+pytestmark = pytest.mark.django_db(transaction=True)
+BASE = "/api/v1/kundenzentrum"
+
+
+def issue(location, service):
+    return services.issue_ticket(location=location, service=service)
+
+
+def test_call_next_is_one_statement_with_its_history_row(location, walk_in_service, desk, signed_in_clerk):
+    issue(location, walk_in_service)
+    issue(location, walk_in_service)
+    called = []
+    assert (
+        count_queries(lambda: called.append(services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)))
+        == 1
+    )
+    ticket = called[0]
+    assert (ticket.display_number, ticket.status, ticket.clerk_id, ticket.desk_id) == (
+        "A-001",
+        Ticket.Status.CALLED,
+        signed_in_clerk.pk,
+        desk.pk,
+    )
+    assert count_queries(lambda: (ticket.service.name, ticket.desk.name)) == 0
+    history = TicketHistory.objects.get(ticket=ticket, new_status=Ticket.Status.CALLED)
+    assert (history.old_status, history.by_id, history.desk_id) == ("waiting", signed_in_clerk.pk, desk.pk)
+
+
+def test_the_call_next_request_costs_three_queries(client, location, walk_in_service, desk, signed_in_clerk):
+    # Session, user, and the claim with role, desk session, history row and answer in one.
+    issue(location, walk_in_service)
+    client.force_login(signed_in_clerk)
+    responses = []
+    assert count_queries(lambda: responses.append(client.post(f"{BASE}/desks/{desk.pk}/call-next"))) == 3
+    assert responses[0].json()["number"] == "A-001"
+
+
+def test_a_clerk_who_lost_the_role_calls_nothing(client, location, walk_in_service, desk, signed_in_clerk):
+    issue(location, walk_in_service)
+    signed_in_clerk.groups.remove(Group.objects.get(name=roles.CLERK))
+    with pytest.raises(PermissionDenied):
+        services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk, roles_needed=(roles.CLERK,))
+    client.force_login(signed_in_clerk)
+    assert client.post(f"{BASE}/desks/{desk.pk}/call-next").status_code == 403
+    assert not Ticket.objects.filter(status=Ticket.Status.CALLED).exists()
+
+
+def test_a_clerk_of_another_desk_is_told_to_sign_in_there(
+    client, location, walk_in_service, desk, desk_b, signed_in_clerk
+):
+    issue(location, walk_in_service)
+    client.force_login(signed_in_clerk)
+    refused = client.post(f"{BASE}/desks/{desk_b.pk}/call-next")
+    assert refused.status_code == 409
+    assert "nicht angemeldet" in refused.json()["detail"]
+    assert not Ticket.objects.filter(status=Ticket.Status.CALLED).exists()
+
+
+@pytest.mark.parametrize("claim", ["_claim_postgresql", "_claim_portable"])
+def test_both_claims_call_due_appointments_first_then_walk_ins_by_number(
+    location,
+    walk_in_service,
+    other_walk_in_service,
+    appointment_service,
+    desk,
+    signed_in_clerk,
+    claim,
+    monkeypatch,
+):
+    # The portable claim (SQLite) must keep the same order as the PostgreSQL statement; an
+    # appointment that arrived early waits until the walk-ins ahead of it are called.
+    if claim == "_claim_portable":
+        monkeypatch.setattr(services, "_claim_in_one_statement", lambda: False)
+    walk_ins = [issue(location, walk_in_service), issue(location, other_walk_in_service)]
+    early, due = (
+        AppointmentFactory(
+            counsellor=CounsellorFactory(location=location),
+            service=walk_in_service,
+            start=dt.datetime(2026, 12, 3, 9, minute, tzinfo=dt.UTC),
+        )
+        for minute in (10, 0)
+    )
+    early_ticket = services.check_in_appointment(code=early.code, location=location)
+    due_ticket = services.check_in_appointment(code=due.code, location=location)
+    order = []
+    for _ in range(4):
+        ticket = services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
+        order.append(ticket.pk)
+        services.start_service(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
+        services.finish_ticket(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
+    assert order == [due_ticket.pk, walk_ins[0].pk, walk_ins[1].pk, early_ticket.pk]
+    assert services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk) is None
