@@ -181,18 +181,20 @@ def build_display_feed(slug: str, day: dt.date) -> dict:
         Ticket.objects.filter(location__slug=slug, day=day, called_at__isnull=False)
         .exclude(status=Ticket.Status.WAITING)
         .order_by("-called_at", "-pk")
-        .values_list("pk", "letter", "number", "desk__name", "called_at", "call_count")[
+        .values_list("pk", "letter", "number", "desk__name", "called_at")[
             : settings.KUNDENZENTRUM_DISPLAY_CALLS
         ]
     )
     calls = [
         {
-            "key": f"{pk}-{count}",
+            # The moment of the call, not the call count: a transfer starts the count again,
+            # and the screens must still flash and announce the next call of that ticket.
+            "key": f"{pk}-{called.timestamp():.6f}",
             "number": f"{letter}-{number:03d}",
             "desk": desk or "",
             "called_at": timezone.localtime(called).strftime("%H:%M"),
         }
-        for pk, letter, number, desk, called, count in rows
+        for pk, letter, number, desk, called in rows
     ]
     version = hashlib.sha256(json.dumps(calls, sort_keys=True).encode()).hexdigest()[:16]
     return {"version": version, "calls": calls}

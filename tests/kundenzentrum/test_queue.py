@@ -259,6 +259,22 @@ def test_the_display_feed_shows_calls_and_no_personal_data(
     assert [(c["number"], c["desk"]) for c in after["calls"]] == [("A-001", "Platz 1")]
 
 
+def test_a_ticket_called_again_after_a_transfer_is_a_new_call_on_the_display(
+    location, walk_in_service, other_walk_in_service, desk, signed_in_clerk, desk_b, second_clerk
+):
+    a1 = issue(location, walk_in_service)
+    first_call = services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk).called_at
+    before = selectors.build_display_feed(location.slug, a1.day)["calls"]  # the screens saw this one
+    services.transfer_ticket(
+        ticket_id=a1.pk, desk=desk, user=signed_in_clerk, seen=S.CALLED, to_service=other_walk_in_service
+    )
+    later = first_call + dt.timedelta(minutes=3)
+    services.call_next_ticket(desk_id=desk_b.pk, user=second_clerk, now=later)
+    after = selectors.build_display_feed(location.slug, a1.day)["calls"]
+    # The screens flash and announce a call whose key they have not seen yet.
+    assert after[0]["number"] == "A-001" and after[0]["key"] not in {c["key"] for c in before}
+
+
 # ------------------------------------------------------------------ check-in
 
 
