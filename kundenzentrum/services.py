@@ -696,10 +696,15 @@ def close_day(*, location: Location, now: dt.datetime | None = None) -> tuple[in
     closed_today = day.closes is None or now >= day.closes
     last_day = today if closed_today else today - dt.timedelta(days=1)
     cutoff = min(now, _midnight(last_day + dt.timedelta(days=1)))
+    # Tickets still waiting at closing time will not be served today. A ticket a clerk has
+    # called, is serving or has parked stays with the clerk until the day is over.
+    still_open = Q(day__lt=today, status__in=Ticket.OPEN) | Q(day=today, status=S.WAITING)
     tickets = 0
-    for ticket_id, status in Ticket.objects.filter(
-        location=location, day__lte=last_day, status__in=Ticket.OPEN
-    ).values_list("pk", "status"):
+    for ticket_id, status in (
+        Ticket.objects.filter(location=location, day__lte=last_day)
+        .filter(still_open)
+        .values_list("pk", "status")
+    ):
         tickets += _close_ticket(ticket_id, status, now)
     appointments = 0
     for appointment_id in Appointment.objects.filter(

@@ -15,6 +15,7 @@ from tests.factories import (
     CounsellorFactory,
     DeskFactory,
     ServiceFactory,
+    TicketFactory,
     UserFactory,
 )
 
@@ -337,6 +338,24 @@ def test_the_day_close_ends_waiting_tickets_and_marks_missed_appointments(
     assert appointment.status == Appointment.Status.NO_SHOW
     assert appointment.history.get().note.startswith("Tagesabschluss")
     assert waiting.history.last().new_status == S.NOT_SERVED
+
+
+def test_the_day_close_leaves_a_ticket_being_served_with_its_clerk_until_the_day_is_over(
+    location, walk_in_service, desk, signed_in_clerk, thursday
+):
+    served = issue(location, walk_in_service)
+    services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)
+    services.start_service(ticket_id=served.pk, desk=desk, user=signed_in_clerk)
+    thursday.move_to(dt.datetime(2026, 12, 3, 17, 5, tzinfo=dt.UTC))  # 18:05, closed
+    assert services.close_day(location=location) == (0, 0)
+    services.finish_ticket(ticket_id=served.pk, desk=desk, user=signed_in_clerk)  # the clerk finishes
+    assert Ticket.objects.get().status == S.SERVED
+    parked = TicketFactory(
+        location=location, service=walk_in_service, day=dt.date(2026, 12, 2), status=S.PARKED
+    )
+    assert services.close_day(location=location) == (1, 0)  # yesterday's parked ticket ends
+    parked.refresh_from_db()
+    assert parked.status == S.NOT_SERVED
 
 
 def test_the_beat_task_closes_every_location(location, walk_in_service, thursday):
