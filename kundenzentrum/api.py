@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.security import APIKeyHeader, django_auth
 
 from sozialamt import roles
@@ -21,6 +21,8 @@ from . import selectors, services
 from .models import Desk, DeskSession, KioskDevice, Ticket
 from .services import QueueError
 
+# Database ids are 64-bit: a larger number in the path is refused with 422, not sent to the database.
+ID = Path(..., ge=1, le=2**63 - 1)
 router = Router(tags=["Kundenzentrum"])
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
@@ -215,7 +217,7 @@ def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status
     },
     summary="Nächste Wartenummer aufrufen (Sachbearbeitung)",
 )
-def call_next(request: HttpRequest, desk_id: int):
+def call_next(request: HttpRequest, desk_id: int = ID):
     # The role and the desk session are checked inside call_next_ticket's one statement.
     try:
         ticket = services.call_next_ticket(
@@ -246,7 +248,7 @@ ACTIONS = Literal["recall", "start", "finish", "no-show", "park", "resume", "tra
     },
     summary="Status einer Wartenummer ändern (Sachbearbeitung)",
 )
-def act(request: HttpRequest, desk_id: int, ticket_id: int, action: ACTIONS, payload: ActionIn):
+def act(request: HttpRequest, action: ACTIONS, payload: ActionIn, desk_id: int = ID, ticket_id: int = ID):
     desk, refusal = _clerk_desk(request, desk_id)
     if refusal:
         return refusal

@@ -136,3 +136,14 @@ def test_the_staff_api_never_fails_for_a_signed_in_clerk(case, clerk_session):
     case.cookies = {**(case.cookies or {}), **clerk_session}
     case.headers = {**(case.headers or {}), "X-CSRFToken": clerk_session.get("csrftoken", "")}
     case.call_and_validate()
+
+
+@pytest.mark.parametrize(
+    "path", ["desks/99999999999999999999/call-next", "desks/1/tickets/99999999999999999999/start"]
+)
+def test_an_id_too_large_for_the_database_is_refused_not_a_500(client, clerk, path):
+    client.force_login(clerk)
+    response = client.post(
+        f"/api/v1/kundenzentrum/{path}", {"seen": "called"}, content_type="application/json"
+    )
+    assert response.status_code == 422
