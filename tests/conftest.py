@@ -4,9 +4,16 @@ import os
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from sozialamt import roles
 from tests.factories import LocationFactory, ServiceFactory, UserFactory
+
+# CI explores the same random inputs on every run, so a red build always means that a change
+# broke something; developers' runs keep exploring new inputs (and have found real bugs).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
