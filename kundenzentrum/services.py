@@ -140,16 +140,20 @@ def _next_number(location: Location, day: dt.date, letter: str) -> int:
 
 def _create_ticket(*, location, service, letter, now, by, **fields) -> Ticket:
     day = timezone.localdate(now)
+    number = _next_number(location, day, letter)
+    # The queue is ordered by issue time: read the clock only after the counter row is ours, so
+    # that A-006 can never carry an earlier time than A-005 issued concurrently.
+    issued_at = max(now, timezone.now())
     ticket = Ticket.objects.create(
         location=location,
         service=service,
         day=day,
         letter=letter,
-        number=_next_number(location, day, letter),
-        issued_at=now,
+        number=number,
+        issued_at=issued_at,
         **fields,
     )
-    TicketHistory.objects.create(ticket=ticket, new_status=S.WAITING, at=now, by=by)
+    TicketHistory.objects.create(ticket=ticket, new_status=S.WAITING, at=issued_at, by=by)
     return ticket
 
 

@@ -4,12 +4,14 @@ import threading
 from collections import Counter
 
 import pytest
+import time_machine
 from django.db import connections
 
 from kundenzentrum import services
 from kundenzentrum.models import Ticket, TicketHistory
 from sozialamt import roles
 from tests.factories import DeskFactory, TicketFactory, UserFactory
+from tests.kundenzentrum.conftest import THURSDAY_10
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,13 +73,17 @@ def test_twenty_clerks_call_two_hundred_tickets_each_exactly_once(location, walk
     assert sum(1 for calls in called if calls) > 1  # the clerks really raced
 
 
-def test_concurrent_kiosks_issue_gap_free_unique_numbers(location, walk_in_service, thursday):
+def test_concurrent_kiosks_issue_gap_free_unique_numbers_in_queue_order(location, walk_in_service):
     kiosks, each = 6, 7  # 42 of 10 minutes fit into the 8 hours left
 
     def kiosk_issues(_index):
         for _ in range(each):
             services.issue_ticket(location=location, service=walk_in_service)
 
-    run_in_threads(kiosks, kiosk_issues)
+    with time_machine.travel(THURSDAY_10, tick=True):  # a running clock, as at a real kiosk
+        run_in_threads(kiosks, kiosk_issues)
     numbers = sorted(Ticket.objects.values_list("number", flat=True))
     assert numbers == list(range(1, kiosks * each + 1))
+    # The queue is served by issue time: it must agree with the numbers on the tickets.
+    in_queue_order = Ticket.objects.order_by("issued_at", "pk").values_list("number", flat=True)
+    assert list(in_queue_order) == list(range(1, kiosks * each + 1))
