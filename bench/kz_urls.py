@@ -1,9 +1,0 @@
-from django.http import HttpResponse
-from django.urls import include, path
-
-
-def trivial(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
-urlpatterns = [path("bench/trivial", trivial), path("", include("sozialamt.urls"))]
