@@ -598,7 +598,8 @@ def mark_no_show(
             _("Bitte rufen Sie %(number)s erst %(count)s-mal auf, bevor Sie „nicht erschienen“ wählen.")
             % {"number": ticket.display_number, "count": needed}
         )
-    # call_count only grows, so the check above cannot be undone by a concurrent request.
+    # Between the check and the update only a transfer could lower call_count, and a transfer
+    # leaves the status "waiting", which the conditional update below refuses.
     ticket = _move(
         ticket_id=ticket_id,
         desk=desk,
