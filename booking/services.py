@@ -159,11 +159,7 @@ def cancel_appointment(
     """Cancels a booked appointment and frees its time at once. Only before it starts."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Appointment.objects.select_for_update()
-            .select_related("service", "location")
-            .get(pk=appointment.pk)
-        )
+        locked = _locked(appointment)
         if not locked.can_move_to(Appointment.Status.CANCELLED):
             raise BookingError(_("Dieser Termin ist schon abgesagt oder vorbei."), kind="gone")
         if locked.start <= now and not by_office:
@@ -180,6 +176,13 @@ def cancel_appointment(
         )
         notifications.appointment_cancelled(locked, by_office=by_office, reason=reason)
     return locked
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    """The appointment read again under a row lock (inside the caller's transaction)."""
+    return (
+        Appointment.objects.select_for_update().select_related("service", "location").get(pk=appointment.pk)
+    )
 
 
 def cancel_for_office(*, appointment_ids: list[int], reason: str, by) -> list[Appointment]:
@@ -208,11 +211,7 @@ def move_appointment(
     one is released, in one transaction: if the new time is gone, nothing changes."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Appointment.objects.select_for_update()
-            .select_related("service", "location")
-            .get(pk=appointment.pk)
-        )
+        locked = _locked(appointment)
         if locked.status != Appointment.Status.BOOKED or locked.start <= now:
             raise BookingError(_("Dieser Termin kann nicht mehr verschoben werden."), kind="gone")
         slot = _free_slot(

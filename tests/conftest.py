@@ -7,7 +7,7 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from sozialamt import roles
-from tests.factories import LocationFactory, ServiceFactory, UserFactory
+from tests.factories import CounsellorFactory, LocationFactory, ServiceFactory, UserFactory
 
 # CI explores the same random inputs on every run, so a red build always means that a change
 # broke something; developers' runs keep exploring new inputs (and have found real bugs).
@@ -74,6 +74,12 @@ def walk_in_service(location):
     service = ServiceFactory(name="Unterlagen abgeben", slug="unterlagen-abgeben", walk_in=True)
     location.services.add(service)
     return service
+
+
+@pytest.fixture
+def counsellor(location, appointment_service):
+    """A counsellor for the appointment service who works the location's seed hours."""
+    return CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
 
 
 @pytest.fixture(scope="session")

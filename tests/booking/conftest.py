@@ -5,8 +5,6 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.factories import CounsellorFactory
-
 # Monday 30 November 2026, 10:00 in Münster: Tuesday 1 December is the first bookable day.
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 TUESDAY_9 = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # 09:00 local
@@ -16,11 +14,6 @@ TUESDAY_9 = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # 09:00 local
 def clock():
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def counsellor(location, appointment_service):
-    return CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import time_machine
 from django.db import transaction
 
 from booking import notifications
-from tests.factories import AppointmentFactory, CounsellorFactory
+from tests.factories import AppointmentFactory
 
 # Friday 20 November 2026, 10:00 in Münster; appointments default to Thursday 3 December 10:00.
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -17,11 +17,6 @@ NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def counsellor(location, appointment_service):
-    return CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
 
 
 @pytest.fixture
