@@ -4,6 +4,8 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from hypothesis import settings as hypothesis_settings
 
 from sozialamt import roles
@@ -26,6 +28,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+class _ManyClientsServer(ThreadedWSGIServer):
+    """Django's test server listens with a backlog of 10; when 50 clients connect at once (the
+    booking race test) the kernel resets the connections that overflow it before Django sees
+    them. Production runs gunicorn, whose backlog is 2048."""
+
+    request_queue_size = 128
+
+
+LiveServerThread.server_class = _ManyClientsServer
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ def test_fifty_concurrent_http_bookings_of_one_time_give_one_201_and_409s_with_n
     address = urlsplit(live_server.url)
     barrier = threading.Barrier(REQUESTS)
     answers: list[tuple[int, dict]] = []
+    failures: list[BaseException] = []
 
     def attempt(n: int) -> None:
         body = json.dumps(
@@ -41,6 +42,8 @@ def test_fifty_concurrent_http_bookings_of_one_time_give_one_201_and_409s_with_n
             conn.request("POST", "/api/v1/bookings", body, {"Content-Type": "application/json"})
             response = conn.getresponse()
             answers.append((response.status, json.loads(response.read() or b"{}")))
+        except Exception as error:  # reported below: every request must get an HTTP answer
+            failures.append(error)
         finally:
             conn.close()
 
@@ -49,6 +52,7 @@ def test_fifty_concurrent_http_bookings_of_one_time_give_one_201_and_409s_with_n
         thread.start()
     for thread in threads:
         thread.join()
+    assert not failures, f"{len(failures)} requests got no HTTP answer: {failures[:3]}"
     statuses = sorted(status for status, _body in answers)
     assert statuses == [201] + [409] * (REQUESTS - 1)
     assert all(body["next_free"] for status, body in answers if status == 409)
