@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from sozialamt.cache import count
+
 # Two generations: bookings (every appointment change) and static (admin edits of hours,
 # absences, closures, counsellors, services). Free times depend on both; the static part of
 # the arithmetic (days, working hours) only on the second, so it survives new bookings.
@@ -32,15 +34,13 @@ def bump_after_commit(*, static: bool = False) -> None:
     (a reader between the two may have cached what it saw before the commit)."""
     names = (BOOKINGS_KEY, STATIC_KEY) if static else (BOOKINGS_KEY,)
     _bump(*names)
-    transaction.on_commit(lambda: _bump(*names))
+    if transaction.get_connection().in_atomic_block:  # else the change is committed already
+        transaction.on_commit(lambda: _bump(*names))
 
 
 def _bump(*names: str) -> None:
     for name in names or (BOOKINGS_KEY,):
-        try:
-            cache.incr(name)
-        except ValueError:
-            cache.add(name, 1, timeout=None)
+        count(cache, name, None)
 
 
 def keys(*parts) -> tuple[str | None, str | None]:

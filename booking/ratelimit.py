@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sozialamt.cache import count
+
 
 def client_ip(request: HttpRequest) -> str:
     """The citizen's IP address.
@@ -27,14 +29,7 @@ def client_ip(request: HttpRequest) -> str:
 def over_limit(request: HttpRequest, scope: str, limit: int, *, window: int = 60) -> bool:
     """Counts this request; True when the client has sent more than `limit` in this window (s)."""
     slot = int(timezone.now().timestamp() // window)
-    key = f"booking:rl:{scope}:{client_ip(request)}:{window}:{slot}"
-    if cache.add(key, 1, timeout=window + 30):
-        return limit < 1
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 30)
-        return False
+    return count(cache, f"booking:rl:{scope}:{client_ip(request)}:{window}:{slot}", window + 30) > limit
 
 
 def too_many_anonymous(request: HttpRequest, person: dict) -> bool:

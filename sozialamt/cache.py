@@ -83,6 +83,19 @@ class TolerantRedisCache(RedisCache):
             self._unavailable("incr", error)
             return delta
 
+    def count(self, key, timeout: int | None, version=None) -> int:
+        """Counts one up and returns the new count; a new counter starts at 1 and expires after
+        `timeout` seconds (None: never). One round trip, where add-then-incr costs three."""
+        key = self.make_and_validate_key(key, version)
+        try:
+            pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+            return pipe.execute()[-1]
+        except RedisError as error:
+            self._unavailable("count", error)
+            return 1  # as if the counter had just been created: a rate limit lets the request by
+
     def delete(self, key, version=None):
         try:
             return super().delete(key, version)
@@ -115,3 +128,16 @@ class TolerantRedisCache(RedisCache):
             return super().clear()
         except RedisError as error:
             self._unavailable("clear", error)
+
+
+def count(cache, key: str, timeout: int | None) -> int:
+    """Counts one up in any cache: in one round trip on Redis, with add and incr elsewhere."""
+    if isinstance(cache, TolerantRedisCache):
+        return cache.count(key, timeout)
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
