@@ -155,16 +155,23 @@ def count_queries(paths: list[str]) -> dict[str, tuple[int, int]]:
 
 
 def free_starts(service, location, count: int) -> list:
-    """Starts that do not overlap each other, one per free counsellor, so that every POST can succeed."""
+    """Starts that do not overlap each other, one per free counsellor, so that every POST can
+    succeed. Round by round (each start once, then each start with a counsellor left again):
+    the clients book different times at once, as citizens do, and the last rounds book the
+    same times one after the other."""
     from booking.selectors import availability
 
-    starts, last_end = [], None
+    rounds: list[list] = []
+    last_end = None
     for plan in availability(service=service, location=location).days:
         for slot in plan.slots:
             if last_end is None or slot.start >= last_end:
-                starts += [slot.start] * len(slot.counsellors)
+                for n in range(len(slot.counsellors)):
+                    if n == len(rounds):
+                        rounds.append([])
+                    rounds[n].append(slot.start)
                 last_end = slot.end
-    return starts[:count]
+    return [start for starts in rounds for start in starts][:count]
 
 
 def _worker(args):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from sozialamt.models import WEEKDAYS, Location, Service
@@ -177,6 +178,17 @@ class Appointment(models.Model):
         verbose_name_plural = _("Termine")
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="appointment_start_before_end"),
+        ]
+        indexes = [
+            # A counsellor's bookings of a day: who is free at a time, and who has least to do.
+            models.Index(fields=["counsellor", "start"], name="appointment_counsellor_start"),
+            # The one-active-booking-per-contact check of every booking.
+            models.Index(
+                Upper("email"), "service", condition=Q(status="booked"), name="appointment_active_email"
+            ),
+            models.Index(
+                fields=["phone", "service"], condition=Q(status="booked"), name="appointment_active_phone"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -31,3 +31,17 @@ def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, 
 def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
     """The citizen asked for a new personal link: the confirmation goes out again with it."""
     services.resend_confirmation(appointment=appointment, link=manage_url)
+
+
+def new_booking_messages(appointment: Appointment, *, manage_url: str, now) -> tuple[list, bool]:
+    """For the one-statement booking on PostgreSQL: the unsaved confirmation and reminder rows
+    (the statement writes them) and whether a letter would come too late."""
+    return services.new_booking_messages(appointment, manage_url, now)
+
+
+def booking_inserted(appointment: Appointment, messages: list, *, too_late: bool, now) -> None:
+    """After the one-statement booking wrote the appointment and its messages: the call list
+    when a letter comes too late, and the e-mails due now go to the worker after commit."""
+    if too_late:
+        services.add_to_call_list(appointment=appointment, reason=services.CallListEntry.Reason.TOO_LATE)
+    services.queue_after_commit(services.to_send_now(messages, now))

@@ -112,6 +112,16 @@ def availability(
     return Availability(service, location, static.window, days, offered=static.offered)
 
 
+def static_plan(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> StaticPlan:
+    """The office's day, the booking window and the counsellors' hours and absences for one day,
+    without the bookings: what a booking checks its time against before the database decides
+    who is free. No queries when cached."""
+    today = timezone.localdate(now)
+    horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
+    _full, static_key = freecache.keys(service.pk, location.pk, day, day, today)
+    return _static_plan(service, location, day, day, today, horizon_end, static_key)
+
+
 @dataclass(frozen=True)
 class StaticPlan:
     """What changes only when an admin edits something: days, window, counsellors' hours."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from sozialamt.models import Location, Service
 
-from . import notifications
+from . import bookingsql, freecache, notifications
 from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Occupancy, PersonalDataAccess
-from .selectors import availability, hash_token
-from .slots import Slot, next_free, units
+from .selectors import availability, hash_token, static_plan
+from .slots import Slot, next_free, offers_start, units
 
 # Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -75,6 +76,10 @@ def book_appointment(
     `person` holds validated personal fields (see forms.PersonForm). Raises BookingError when
     the time is not bookable or was just taken (with the next free times)."""
     now = now or timezone.now()
+    if _in_one_statement():
+        return _book_in_one_statement(
+            service=service, location=location, start=start, person=person, booked_by=booked_by, now=now
+        )
     slot = _free_slot(service=service, location=location, start=start, now=now)
     with transaction.atomic():
         _check_contact_limit(service=service, person=person, now=now)
@@ -84,23 +89,33 @@ def book_appointment(
     return booked
 
 
+def _new_appointment(*, token: str, service, location, start, person: dict, booked_by) -> Appointment:
+    return Appointment(
+        code=new_code(),
+        token_hash=hash_token(token),
+        service=service,
+        location=location,
+        start=start,
+        booked_by=booked_by,
+        **{
+            name: person.get(name, Appointment._meta.get_field(name).get_default())
+            for name in [*Appointment.PERSONAL_FIELDS, *Appointment.CHOICES_KEPT]
+        },
+    )
+
+
 def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict, booked_by) -> Booked | None:
     token = new_token()
     for counsellor_id in slot.counsellors:
-        appointment = Appointment(
-            code=new_code(),
-            token_hash=hash_token(token),
+        appointment = _new_appointment(
+            token=token,
             service=service,
             location=location,
-            counsellor_id=counsellor_id,
             start=slot.start,
-            end=slot.end,
+            person=person,
             booked_by=booked_by,
-            **{
-                name: person.get(name, Appointment._meta.get_field(name).get_default())
-                for name in [*Appointment.PERSONAL_FIELDS, *Appointment.CHOICES_KEPT]
-            },
         )
+        appointment.counsellor_id, appointment.end = counsellor_id, slot.end
         # One transaction per counsellor tried: a lost race on one rolls back only that try.
         try:
             with transaction.atomic():
@@ -117,6 +132,101 @@ def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict
 
 class _SlotTaken(Exception):
     pass
+
+
+# --- PostgreSQL: one round trip per booking -------------------------------------------------
+
+
+def _in_one_statement() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _book_in_one_statement(
+    *, service: Service, location: Location, start: dt.datetime, person: dict, booked_by, now: dt.datetime
+) -> Booked:
+    """Books like the portable path, in one round trip to PostgreSQL.
+
+    The time is checked against the office's and counsellors' hours without the bookings
+    (cached). Then one query text locks the contact, counts its active bookings, picks the least
+    loaded counsellor without an occupied unit in the time and writes the appointment, its
+    occupancy, history and messages. Several statements in one query text run as one
+    transaction, each with a fresh snapshot, so the count sees every booking committed while
+    this one waited for the contact's lock. The occupancy's unique constraint still decides:
+    a counsellor taken meanwhile makes the statement fail, and the next try picks another."""
+    candidates = _candidates(service=service, location=location, start=start, now=now)
+    token = new_token()
+    appointment = _new_appointment(
+        token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
+    )
+    appointment.end = start + dt.timedelta(minutes=service.duration_minutes)
+    messages, too_late = notifications.new_booking_messages(
+        appointment, manage_url=manage_url(token), now=now
+    )
+    history = AppointmentHistory(
+        appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
+    )
+    email, phone = person.get("email", ""), person.get("phone", "")
+    # A transaction of our own only when the call list must be written with the booking;
+    # inside someone else's, a savepoint keeps a lost race from spoiling it.
+    atomic = transaction.atomic if too_late or connection.in_atomic_block else nullcontext
+    for _attempt in range(len(candidates) + 3):
+        query, params = bookingsql.booking(
+            appointment=appointment,
+            history=history,
+            messages=messages,
+            candidates=candidates,
+            units=units(appointment.start, appointment.end, UNIT),
+            contact_keys=_contact_keys(service=service, email=email, phone=phone),
+            email=email,
+            phone=phone,
+            max_active=settings.BOOKING_MAX_ACTIVE_PER_CONTACT,
+            now=now,
+        )
+        try:
+            with atomic():
+                outcome = bookingsql.run(query, params, appointment=appointment, messages=messages)
+                if outcome == bookingsql.BOOKED and too_late:
+                    notifications.booking_inserted(appointment, [], too_late=True, now=now)
+        except IntegrityError as error:
+            if bookingsql.constraint(error) == "occupancy_one_booking_per_unit":
+                continue  # taken meanwhile: the next try sees it and picks another counsellor
+            if Appointment.objects.filter(code=appointment.code).exists():
+                appointment.code = new_code()
+                continue
+            raise
+        break
+    else:
+        outcome = bookingsql.TAKEN
+    if outcome == bookingsql.LIMIT:
+        raise _limit_reached()
+    if outcome == bookingsql.TAKEN:
+        raise _taken(service, location, start, now)
+    notifications.booking_inserted(appointment, messages, too_late=False, now=now)
+    freecache.bump_after_commit()
+    return Booked(appointment, token)
+
+
+def _candidates(*, service: Service, location: Location, start: dt.datetime, now: dt.datetime) -> list[int]:
+    """The counsellors whose hours offer `start`, bookings aside; the same refusals as _free_slot."""
+    _check_offer(service=service, location=location, start=start, now=now)
+    day = timezone.localtime(start).date()
+    plan = static_plan(service=service, location=location, day=day, now=now)
+    if not plan.offered:
+        raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+    office_day = plan.days[0] if plan.days else None
+    if (
+        office_day is None
+        or not office_day.is_open
+        or not plan.window.first_day <= day <= plan.window.last_day
+    ):
+        raise _day_not_bookable()
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
+    tz = timezone.get_default_timezone()
+    found = [c.id for c in plan.counsellors if offers_start(c, office_day, tz, start, duration, step)]
+    if not found:
+        raise _taken(service, location, start, now)
+    return found
 
 
 def _insert_with_free_code(appointment: Appointment, attempts: int = 5) -> None:
@@ -267,11 +377,21 @@ def log_personal_data_access(
     return len(PersonalDataAccess.objects.bulk_create(rows))
 
 
-def _free_slot(*, service, location, start, now, ignore: int | None = None) -> Slot:
+def _check_offer(*, service, location, start, now) -> None:
     if not service.offers_appointment or not service.active or not location.active:
         raise BookingError(_("Für dieses Anliegen kann hier kein Termin gebucht werden."))
     if start <= now:
         raise BookingError(_("Diese Zeit liegt in der Vergangenheit. Bitte wählen Sie eine andere Zeit."))
+
+
+def _day_not_bookable() -> BookingError:
+    return BookingError(
+        _("An diesem Tag können Sie keinen Termin buchen. Bitte wählen Sie einen anderen Tag.")
+    )
+
+
+def _free_slot(*, service, location, start, now, ignore: int | None = None) -> Slot:
+    _check_offer(service=service, location=location, start=start, now=now)
     day = timezone.localtime(start).date()
     found = availability(
         service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore, keep=False
@@ -280,9 +400,7 @@ def _free_slot(*, service, location, start, now, ignore: int | None = None) -> S
         raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
     plan = found.day(day)
     if plan is None or not plan.bookable:
-        raise BookingError(
-            _("An diesem Tag können Sie keinen Termin buchen. Bitte wählen Sie einen anderen Tag.")
-        )
+        raise _day_not_bookable()
     slot = found.slot_at(start)
     if slot is None:
         raise _taken(service, location, start, now)
@@ -298,15 +416,21 @@ def _taken(service, location, start, now) -> BookingError:
     )
 
 
-def _lock_contacts(*, service: Service, email: str, phone: str) -> None:
-    """Takes the row lock of each contact of this booking until the transaction ends.
-
-    Without it two simultaneous bookings of one contact would both count zero and both insert."""
-    keys = sorted(
+def _contact_keys(*, service: Service, email: str, phone: str) -> list[str]:
+    """The lock keys of a booking's contacts, sorted (two bookings lock in the same order and
+    cannot deadlock); keyed hashes, never the addresses."""
+    return sorted(
         salted_hmac("booking.contact", f"{service.pk}:{kind}:{value}").hexdigest()
         for kind, value in (("email", email.strip().lower()), ("phone", phone.strip()))
         if value
     )
+
+
+def _lock_contacts(*, service: Service, email: str, phone: str) -> None:
+    """Takes the row lock of each contact of this booking until the transaction ends.
+
+    Without it two simultaneous bookings of one contact would both count zero and both insert."""
+    keys = _contact_keys(service=service, email=email, phone=phone)
     for key in keys:  # always in the same order, so two bookings cannot deadlock
         ContactLock.objects.get_or_create(key=key)
     list(ContactLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
@@ -327,13 +451,17 @@ def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) ->
         same_contact, service=service, status=Appointment.Status.BOOKED, end__gt=now
     ).count()
     if active >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
-        raise BookingError(
-            _(
-                "Für dieses Anliegen haben Sie schon einen Termin. Bitte sagen Sie ihn ab oder "
-                "verschieben Sie ihn über den Link in Ihrer Bestätigung."
-            ),
-            kind="limit",
-        )
+        raise _limit_reached()
+
+
+def _limit_reached() -> BookingError:
+    return BookingError(
+        _(
+            "Für dieses Anliegen haben Sie schon einen Termin. Bitte sagen Sie ihn ab oder "
+            "verschieben Sie ihn über den Link in Ihrer Bestätigung."
+        ),
+        kind="limit",
+    )
 
 
 def send_new_manage_link(

@@ -133,20 +133,23 @@ def plan_days(
     return plans
 
 
+def _open_working(plan: CounsellorPlan, day: Day, tz: ZoneInfo) -> list[Interval]:
+    """The counsellor's working time on the day while the office is open."""
+    working = [
+        (aware(day.date, starts, tz), aware(day.date, ends, tz))
+        for weekday, starts, ends in plan.weekly
+        if weekday == day.date.weekday()
+    ]
+    return intersect(day.intervals, working) if working else []
+
+
 def _day_slots(tz, counsellors, day: Day, busy_by_day, duration, step, now) -> tuple[Slot, ...]:
     free_at: dict[dt.datetime, list[tuple[int, int]]] = defaultdict(list)
     for plan in counsellors:
-        working = [
-            (aware(day.date, starts, tz), aware(day.date, ends, tz))
-            for weekday, starts, ends in plan.weekly
-            if weekday == day.date.weekday()
-        ]
-        if not working:
-            continue
         busy = busy_by_day.get((plan.id, day.date), [])
         # The grid starts where the counsellor's open working time starts (local wall clock), so
         # any step (45 minutes too) gives 8:00, 8:45, … and not a grid drifting from a UTC epoch.
-        for open_start, open_end in intersect(day.intervals, working):
+        for open_start, open_end in _open_working(plan, day, tz):
             free = subtract([(open_start, open_end)], [*plan.absences, *busy])
             for moment in starts_in(free, duration, step, now, anchor=open_start):
                 free_at[moment].append((len(busy), plan.id))
@@ -154,6 +157,25 @@ def _day_slots(tz, counsellors, day: Day, busy_by_day, duration, step, now) -> t
         Slot(moment, moment + duration, tuple(pk for _load, pk in sorted(free_at[moment])))
         for moment in sorted(free_at)
     )
+
+
+def offers_start(
+    plan: CounsellorPlan,
+    day: Day,
+    tz: ZoneInfo,
+    start: dt.datetime,
+    duration: dt.timedelta,
+    step: dt.timedelta,
+) -> bool:
+    """Whether `start` is one of the counsellor's grid starts on the day, bookings aside: what
+    plan_days would list for them with no bookings, asked for one moment instead of a whole day."""
+    for open_start, open_end in _open_working(plan, day, tz):
+        if start < open_start or (start - open_start) % step:
+            continue  # not on the grid of this stretch of working time
+        free = subtract([(open_start, open_end)], plan.absences)
+        if any(f_start <= start and start + duration <= f_end for f_start, f_end in free):
+            return True
+    return False
 
 
 def next_free(plans: Iterable[DayPlan], count: int = 3, after: dt.datetime | None = None) -> list[Slot]:

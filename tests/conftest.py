@@ -162,3 +162,19 @@ def _clear_display_feed_memo():
     selectors._local.clear()
     yield
     selectors._local.clear()
+
+
+@pytest.fixture
+def broker():
+    """Tasks go to the real Redis broker (DB of TEST_REDIS_URL), emptied before and after."""
+    import redis
+    from django.conf import settings
+
+    from sozialamt.celery import app
+
+    assert settings.REDIS_URL, "these tests need TEST_REDIS_URL"
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    app.conf.task_always_eager = False
+    yield settings.REDIS_URL
+    app.conf.task_always_eager = True
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()

@@ -49,9 +49,13 @@ def posting_day(appointment: Appointment) -> dt.date:
     )
 
 
-def _planned_messages(appointment: Appointment, now: dt.datetime) -> dict[tuple[str, str], dt.datetime]:
-    """(kind, channel) → due moment of the confirmation and reminders a booking should get."""
+def plan_messages(
+    appointment: Appointment, now: dt.datetime
+) -> tuple[dict[tuple[str, str], dt.datetime], bool]:
+    """(kind, channel) → due moment of the confirmation and reminders a booking should get, and
+    whether a letter would come too late (then the citizen belongs on the call list instead)."""
     planned: dict[tuple[str, str], dt.datetime] = {}
+    too_late = False
     if appointment.email:  # the confirmation goes to any address given, whatever the reminder
         planned[(Kind.CONFIRMATION, Channel.EMAIL)] = now
     if appointment.wants_email:
@@ -63,16 +67,20 @@ def _planned_messages(appointment: Appointment, now: dt.datetime) -> dict[tuple[
         if day >= timezone.localdate(now):
             planned[(Kind.REMINDER, Channel.LETTER)] = aware(day, dt.time())
         else:
-            add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.TOO_LATE)
+            too_late = True
+    return planned, too_late
+
+
+def _planned_messages(appointment: Appointment, now: dt.datetime) -> dict[tuple[str, str], dt.datetime]:
+    planned, too_late = plan_messages(appointment, now)
+    if too_late:
+        add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.TOO_LATE)
     return planned
 
 
-@transaction.atomic
-def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Message]:
-    """Creates the confirmation and reminder rows of a new booking. Must run inside its transaction.
-
-    `link` is the personal management link; it is kept only until the confirmation is sent."""
-    now = timezone.now()
+def new_booking_messages(appointment: Appointment, link: str, now: dt.datetime) -> tuple[list[Message], bool]:
+    """The unsaved message rows of a new booking, and whether it is too late for a letter."""
+    planned, too_late = plan_messages(appointment, now)
     rows = [
         Message(
             appointment=appointment,
@@ -81,10 +89,27 @@ def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Messa
             due_at=due,
             link=link if kind == Kind.CONFIRMATION else "",
         )
-        for (kind, channel), due in _planned_messages(appointment, now).items()
+        for (kind, channel), due in planned.items()
     ]
+    return rows, too_late
+
+
+def to_send_now(messages: Iterable[Message], now: dt.datetime) -> list[int]:
+    """The ids of the e-mails among the messages that are due now (the worker sends them after commit)."""
+    return [m.pk for m in messages if m.channel == Channel.EMAIL and m.due_at <= now]
+
+
+@transaction.atomic
+def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Message]:
+    """Creates the confirmation and reminder rows of a new booking. Must run inside its transaction.
+
+    `link` is the personal management link; it is kept only until the confirmation is sent."""
+    now = timezone.now()
+    rows, too_late = new_booking_messages(appointment, link, now)
+    if too_late:
+        add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.TOO_LATE)
     created = Message.objects.bulk_create(rows)
-    _queue_after_commit([m.pk for m in created if m.channel == Channel.EMAIL and m.due_at <= now])
+    queue_after_commit(to_send_now(created, now))
     return created
 
 
@@ -130,7 +155,7 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
             continue
         if channel == Channel.EMAIL and due <= now:
             queue.append(message.pk)
-    _queue_after_commit(queue)
+    queue_after_commit(queue)
 
 
 @transaction.atomic
@@ -144,7 +169,7 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> None:
     fresh |= {"claimed_at": None, "queued_at": None, "last_error": ""}
     # One being sent at this very moment is left alone (the citizen can simply ask again).
     if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
-        _queue_after_commit([message.pk])
+        queue_after_commit([message.pk])
 
 
 @transaction.atomic
@@ -174,7 +199,7 @@ def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason
         )
         if channel == Channel.EMAIL:
             queue.append(message.pk)
-    _queue_after_commit(queue)
+    queue_after_commit(queue)
 
 
 def add_to_call_list(*, appointment: Appointment, reason: str) -> None:
@@ -182,7 +207,8 @@ def add_to_call_list(*, appointment: Appointment, reason: str) -> None:
     CallListEntry.objects.get_or_create(appointment=appointment, reason=reason)
 
 
-def _queue_after_commit(message_ids: list[int]) -> None:
+def queue_after_commit(message_ids: list[int]) -> None:
+    """Hands the messages to the worker once the transaction commits."""
     if message_ids:
         transaction.on_commit(lambda: queue_messages(message_ids))
 

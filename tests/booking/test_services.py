@@ -6,13 +6,23 @@ import threading
 import pytest
 from django.db import connection
 
+from booking import services
 from booking.models import Appointment, Occupancy
 from booking.selectors import appointment_for_token, availability
 from booking.services import BookingError, book_appointment, cancel_appointment, move_appointment
 from tests.booking.conftest import TUESDAY_9
-from tests.factories import AbsenceFactory, ClosureFactory, CounsellorFactory
+from tests.factories import AbsenceFactory, AppointmentFactory, ClosureFactory, CounsellorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["one statement", "portable"])
+def write_path(request, monkeypatch):
+    """Every test here runs against both ways of writing a booking: PostgreSQL's one round trip
+    and the portable ORM path that SQLite (make run) takes."""
+    if request.param == "portable":
+        monkeypatch.setattr(services, "_in_one_statement", lambda: False)
+    return request.param
 
 
 def book(location, service, start=TUESDAY_9, **person):
@@ -97,6 +107,70 @@ def test_an_absent_counsellor_offers_no_times(clock, counsellor, location, appoi
     )
     found = availability(service=appointment_service, location=location)
     assert found.day(dt.date(2026, 12, 1)).slots == ()
+    with pytest.raises(BookingError) as error:
+        book(location, appointment_service)
+    assert error.value.kind == "taken" and not Appointment.objects.exists()
+
+
+def test_the_least_loaded_counsellor_that_day_gets_the_booking(
+    clock, counsellor, location, appointment_service
+):
+    other = CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+    busy, idle = sorted([counsellor, other], key=lambda c: c.pk, reverse=True)  # not simply the first id
+    AppointmentFactory(counsellor=busy, service=appointment_service, location=location, start=TUESDAY_9)
+    later = TUESDAY_9 + dt.timedelta(hours=3)
+    assert book(location, appointment_service, start=later).appointment.counsellor == idle
+    # Now both have one booking that day: the tie goes to the lower id, as in the free times.
+    tie = book(location, appointment_service, start=later + dt.timedelta(hours=1)).appointment
+    assert tie.counsellor == min([counsellor, other], key=lambda c: c.pk)
+
+
+def test_a_booking_overlapping_a_counsellors_appointment_goes_to_another(
+    clock, counsellor, location, appointment_service
+):
+    other = CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+    AppointmentFactory(
+        counsellor=counsellor,
+        service=appointment_service,
+        location=location,
+        start=TUESDAY_9 - dt.timedelta(minutes=30),
+    )
+    assert book(location, appointment_service).appointment.counsellor == other
+
+
+def test_one_active_booking_per_phone_and_service(clock, counsellor, location, appointment_service):
+    book(location, appointment_service, name="A", phone="0251 4920")
+    with pytest.raises(BookingError) as error:
+        book(
+            location,
+            appointment_service,
+            start=TUESDAY_9 + dt.timedelta(hours=2),
+            name="B",
+            phone="0251 4920",
+        )
+    assert error.value.kind == "limit" and Appointment.objects.count() == 1
+
+
+def test_the_limit_per_contact_is_a_setting(clock, counsellor, location, appointment_service, settings):
+    settings.BOOKING_MAX_ACTIVE_PER_CONTACT = 2
+    for hours in (0, 2):
+        book(
+            location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=hours), email="A@example.org"
+        )
+    with pytest.raises(BookingError) as error:
+        book(location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=4), email="a@EXAMPLE.org")
+    assert error.value.kind == "limit" and Appointment.objects.count() == 2
+
+
+def test_a_cancelled_booking_no_longer_counts_against_the_limit(
+    clock, counsellor, location, appointment_service
+):
+    first = book(location, appointment_service, email="a@example.org").appointment
+    cancel_appointment(appointment=first)
+    again = book(
+        location, appointment_service, start=TUESDAY_9 + dt.timedelta(hours=2), email="a@example.org"
+    )
+    assert again.appointment.status == "booked"
 
 
 def test_one_active_booking_per_email_and_service(clock, counsellor, location, appointment_service, person):

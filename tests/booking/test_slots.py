@@ -3,7 +3,10 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from booking.slots import CounsellorPlan, plan_days, units
+from hypothesis import given
+from hypothesis import strategies as st
+
+from booking.slots import CounsellorPlan, offers_start, plan_days, units
 from sozialamt.hours import OfficeCalendar, WeeklyInterval
 
 WEEK = [WeeklyInterval(d, dt.time(8), dt.time(12)) for d in range(7)]
@@ -99,3 +102,42 @@ def test_a_20_minute_grid_starts_when_the_office_opens_even_at_a_crooked_time():
     for day in (dt.date(2026, 3, 29), dt.date(2026, 10, 25)):
         starts = local_starts(plan_with_step(day, 20, opens=dt.time(8, 10)))
         assert starts[:3] == ["08:10", "08:30", "08:50"] and starts[-1] == "11:30"
+
+
+DAYS = [dt.date(2026, 3, 2), dt.date(2026, 3, 29), dt.date(2026, 10, 25), dt.date(2026, 12, 1)]
+clock_times = st.builds(dt.time, st.integers(6, 13), st.sampled_from([0, 5, 10, 15, 20, 30, 40, 45, 55]))
+
+
+@given(
+    day=st.sampled_from(DAYS),
+    hours=st.lists(st.tuples(clock_times, clock_times), min_size=1, max_size=3),
+    away=st.lists(st.tuples(st.integers(0, 60 * 8), st.integers(5, 180)), max_size=2),
+    duration=st.sampled_from([15, 30, 45, 50]),
+    step=st.sampled_from([5, 15, 20, 45]),
+)
+def test_offers_start_agrees_with_the_day_plan_for_every_moment(day, hours, away, duration, step):
+    tz = ZoneInfo("Europe/Berlin")
+    six = dt.datetime.combine(day, dt.time(6), tzinfo=tz)
+    absences = [(six + dt.timedelta(minutes=m), six + dt.timedelta(minutes=m + length)) for m, length in away]
+    counsellor = CounsellorPlan(1, [(day.weekday(), a, b) for a, b in hours if a < b], absences)
+    calendar = OfficeCalendar(
+        weekly=[WeeklyInterval(day.weekday(), dt.time(8), dt.time(12, 30))], holidays={}
+    )
+    [office_day] = calendar.days(day, day)
+    [day_plan] = plan_days(
+        days=[office_day],
+        tz=tz,
+        counsellors=[counsellor],
+        first_day=day,
+        last_day=day,
+        duration=dt.timedelta(minutes=duration),
+        step=dt.timedelta(minutes=step),
+        now=NOW,
+    )
+    listed = {s.start for s in day_plan.slots}
+    for n in range(12 * 8):
+        moment = six + dt.timedelta(minutes=5 * n)
+        offered = offers_start(
+            counsellor, office_day, tz, moment, dt.timedelta(minutes=duration), dt.timedelta(minutes=step)
+        )
+        assert offered == (moment in listed), moment

@@ -32,17 +32,6 @@ Status = Message.Status
 WAIT_SECONDS = 60
 
 
-@pytest.fixture
-def broker():
-    """Tasks go to the real Redis broker (DB of TEST_REDIS_URL), emptied before and after."""
-    assert settings.REDIS_URL, "the worker tests need TEST_REDIS_URL"
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    app.conf.task_always_eager = False
-    yield settings.REDIS_URL
-    app.conf.task_always_eager = True
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-
-
 @contextmanager
 def broker_down(working_url: str):
     """Points the sending side at a port where nothing listens, then back at the real Redis."""

@@ -1,0 +1,179 @@
+"""The query text of a booking on PostgreSQL: one round trip (see services._book_in_one_statement).
+
+Only table and column names of our models go into the text, taken from the models so that it
+follows their changes; every value is a parameter.
+"""
+
+# ruff: noqa: S608 (the texts hold only names from the models; values are parameters)
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from django.db import IntegrityError, connection, models
+
+from .models import Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
+
+BOOKED, TAKEN, LIMIT = "booked", "taken", "limit"
+
+
+def booking(
+    *,
+    appointment: Appointment,
+    history: AppointmentHistory,
+    messages: list[Message],
+    candidates: list[int],
+    units: list[dt.datetime],
+    contact_keys: list[str],
+    email: str,
+    phone: str,
+    max_active: int,
+    now: dt.datetime,
+) -> tuple[str, dict]:
+    """The query text and its parameters. The appointment, history and messages are unsaved
+    model instances; the counsellor and the appointment id come from the statement."""
+    tz = dt.UTC
+    day = appointment.start.astimezone(_office_tz()).date()
+    day_start = dt.datetime.combine(day, dt.time(), tzinfo=_office_tz()).astimezone(tz)
+    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=_office_tz()).astimezone(tz)
+    params = {
+        "now": now,
+        "email": email,
+        "phone": phone,
+        "max_active": max_active,
+        "service": appointment.service_id,
+        "booked": Appointment.Status.BOOKED,
+        "cancelled": Appointment.Status.CANCELLED,
+        "candidates": candidates,
+        "units": units,
+        "start": appointment.start,
+        # No appointment lasts a day: bounds the index scan of the counsellor's bookings.
+        "day_before": appointment.start - dt.timedelta(days=1),
+        "end": appointment.end,
+        "day_start": day_start,
+        "day_end": day_end,
+    }
+    params |= {f"key{n}": key for n, key in enumerate(contact_keys)}
+    params |= _values("a", appointment, skip={"counsellor_id"})
+    params |= _values("h", history, skip={"appointment_id"})
+    for n, message in enumerate(messages):
+        params |= _values(f"m{n}", message, skip={"appointment_id"})
+    return _text(len(contact_keys), bool(email), bool(phone), len(messages)), params
+
+
+def run(query: str, params: dict, *, appointment: Appointment, messages: list[Message]) -> str:
+    """Runs the query; on BOOKED the instances get their ids and the counsellor."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    allowed, appointment_id, message_ids, *counsellor = row
+    if not allowed:
+        return LIMIT
+    if appointment_id is None:
+        return TAKEN
+    appointment.pk = appointment_id
+    appointment.counsellor = Counsellor.from_db(connection.alias, _columns(Counsellor), counsellor)
+    for instance in (appointment, *messages):
+        instance._state.adding, instance._state.db = False, connection.alias
+    for message, message_id in zip(messages, message_ids, strict=True):
+        message.pk, message.appointment = message_id, appointment
+    return BOOKED
+
+
+def constraint(error: IntegrityError) -> str:
+    """The name of the constraint a write broke ('' when unknown)."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or ""
+
+
+def _office_tz():
+    from django.utils import timezone
+
+    return timezone.get_default_timezone()
+
+
+def _fields(model: type[models.Model], skip: set[str] = frozenset()) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in skip]
+
+
+def _columns(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _values(prefix: str, instance: models.Model, skip: set[str]) -> dict:
+    # pre_save fills auto_now_add fields, as Model.save does.
+    return {
+        f"{prefix}_{f.attname}": f.get_db_prep_save(f.pre_save(instance, True), connection)
+        for f in _fields(type(instance), skip)
+    }
+
+
+def _insert(table_model: type[models.Model], prefix: str, source: str, from_source: dict[str, str]) -> str:
+    """INSERT … SELECT of one row: columns named in from_source come from the source row."""
+    fields = _fields(table_model, set(from_source))
+    qn = connection.ops.quote_name
+    columns = [qn(f.column) for f in fields] + [qn(column) for column in from_source]
+    values = [f"%({prefix}_{f.attname})s" for f in fields] + list(from_source.values())
+    return (
+        f"INSERT INTO {qn(table_model._meta.db_table)} ({', '.join(columns)})"
+        f" SELECT {', '.join(values)} FROM {source}"
+    )
+
+
+@functools.cache
+def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
+    qn = connection.ops.quote_name
+    appointments, occupancy = qn(Appointment._meta.db_table), qn(Occupancy._meta.db_table)
+    statements = []
+    if keys:
+        # Takes each contact's row lock (creating the row the first time) until the end.
+        rows = ", ".join(f"(%(key{n})s, %(now)s)" for n in range(keys))
+        statements.append(
+            f"INSERT INTO {qn(ContactLock._meta.db_table)} ({qn('key')}, created_at) VALUES {rows}"
+            f" ON CONFLICT ({qn('key')}) DO UPDATE SET {qn('key')} = EXCLUDED.{qn('key')}"
+        )
+    same_contact = [
+        *(["UPPER(email::text) = UPPER(%(email)s)"] if email else []),
+        *(["phone = %(phone)s"] if phone else []),
+    ]
+    limit = (
+        f"SELECT count(*) < %(max_active)s AS ok FROM {appointments} WHERE service_id = %(service)s"
+        f' AND status = %(booked)s AND "end" > %(now)s AND ({" OR ".join(same_contact)})'
+        if same_contact
+        else "SELECT true AS ok"
+    )
+    # The least loaded counsellor that day first (as slots.plan_days orders them), then by id.
+    load = (
+        f"(SELECT count(*) FROM {appointments} b WHERE b.counsellor_id = c.id"
+        " AND b.start >= %(day_start)s AND b.start < %(day_end)s AND b.status <> %(cancelled)s)"
+    )
+    pick = (
+        "SELECT c.id FROM unnest(%(candidates)s::bigint[]) AS c(id), limit_ok WHERE limit_ok.ok"
+        # Busy as the free times count it (selectors._busy); the occupancy constraint decides.
+        f" AND NOT EXISTS (SELECT 1 FROM {appointments} b WHERE b.counsellor_id = c.id"
+        ' AND b.start < %(end)s AND b.start > %(day_before)s AND b."end" > %(start)s'
+        " AND b.status <> %(cancelled)s)"
+        f" ORDER BY {load}, c.id LIMIT 1"
+    )
+    parts = [
+        f"limit_ok AS ({limit})",
+        f"pick AS ({pick})",
+        f"appointment AS ({_insert(Appointment, 'a', 'pick', {'counsellor_id': 'pick.id'})} RETURNING id, counsellor_id)",
+        f"occupancy AS (INSERT INTO {occupancy} (counsellor_id, unit_start, appointment_id)"
+        " SELECT a.counsellor_id, u, a.id FROM appointment a, unnest(%(units)s::timestamptz[]) AS u)",
+        f"history AS ({_insert(AppointmentHistory, 'h', 'appointment a', {'appointment_id': 'a.id'})})",
+        *(
+            f"m{n} AS ({_insert(Message, f'm{n}', 'appointment a', {'appointment_id': 'a.id'})} RETURNING id)"
+            for n in range(messages)
+        ),
+    ]
+    message_ids = ", ".join(f"(SELECT id FROM m{n})" for n in range(messages))
+    counsellor = ", ".join(f"c.{qn(f.column)}" for f in Counsellor._meta.concrete_fields)
+    statements.append(
+        f"WITH {', '.join(parts)}"
+        f" SELECT limit_ok.ok, a.id, ARRAY[{message_ids}]::bigint[], {counsellor}"
+        f" FROM limit_ok LEFT JOIN appointment a ON true"
+        f" LEFT JOIN {qn(Counsellor._meta.db_table)} c ON c.id = a.counsellor_id"
+    )
+    return "; ".join(statements)

@@ -1,0 +1,106 @@
+"""What a booking costs on PostgreSQL: one round trip to the database once the hours are cached."""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+import redis
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from booking.models import Appointment, AppointmentHistory, Message, Occupancy
+from booking.selectors import static_plan
+from booking.services import book_appointment
+from tests.booking.conftest import TUESDAY_9
+from tests.factories import AppointmentFactory, CounsellorFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_booking_with_contact_limit_and_messages_is_one_round_trip(
+    clock, counsellor, location, appointment_service, person, django_assert_num_queries, broker
+):
+    assert connection.vendor == "postgresql"
+    for _n in range(5):
+        CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+    start = TUESDAY_9 + dt.timedelta(days=7)  # far enough ahead for an e-mail reminder too
+    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
+    person = {**person, "reminder": "email", "phone": "0251 4920"}  # both contacts: two locks
+    with django_assert_num_queries(1):
+        booked = book_appointment(service=appointment_service, location=location, start=start, person=person)
+    appointment = Appointment.objects.get()
+    assert appointment == booked.appointment and appointment.email == person["email"]
+    assert booked.appointment.counsellor.room == appointment.counsellor.room
+    assert Occupancy.objects.filter(appointment=appointment).count() == 9
+    assert AppointmentHistory.objects.get(appointment=appointment).new_status == "booked"
+    assert set(Message.objects.values_list("kind", "channel")) == {
+        ("confirmation", "email"),
+        ("reminder", "email"),
+    }
+    assert redis.Redis.from_url(broker).llen("celery") == 1  # the confirmation went to the worker
+
+
+def test_a_counsellor_taken_while_the_statement_waits_is_retried_with_the_next(
+    clock, counsellor, location, appointment_service, monkeypatch
+):
+    """A rival transaction holds the first counsellor's time, not yet committed, when the
+    booking's statement picks that counsellor: the statement waits for it, the unique
+    constraint refuses the time once the rival commits, and the next try picks the other."""
+    from booking import bookingsql
+    from booking.slots import units
+
+    other = CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+    first, second = sorted([counsellor, other], key=lambda c: c.pk)
+    connection.ensure_connection()
+    our_pid = connection.connection.get_backend_pid()
+    rival_holds_the_time, failures = threading.Event(), []
+
+    def rival():
+        try:
+            with transaction.atomic():
+                taken = AppointmentFactory(
+                    counsellor=first, service=appointment_service, location=location, start=TUESDAY_9
+                )
+                Occupancy.objects.bulk_create(
+                    Occupancy(counsellor=first, unit_start=u, appointment=taken)
+                    for u in units(taken.start, taken.end, dt.timedelta(minutes=5))
+                )
+                rival_holds_the_time.set()
+                _wait_until_waiting_for_a_lock(our_pid)
+        except Exception as error:  # reported in the main thread
+            failures.append(error)
+            rival_holds_the_time.set()
+        finally:
+            connections.close_all()
+
+    tries = []
+    real_run = bookingsql.run
+
+    def counted_run(query, params, **kwargs):
+        tries.append(params)
+        return real_run(query, params, **kwargs)
+
+    monkeypatch.setattr(bookingsql, "run", counted_run)
+    thread = threading.Thread(target=rival)
+    thread.start()
+    assert rival_holds_the_time.wait(30)
+    booked = book_appointment(
+        service=appointment_service, location=location, start=TUESDAY_9, person={"name": "A"}
+    )
+    thread.join(30)
+    assert not failures
+    assert len(tries) == 2 and booked.appointment.counsellor == second
+    assert Appointment.objects.filter(start=TUESDAY_9).count() == 2
+
+
+def _wait_until_waiting_for_a_lock(pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the transaction sees one snapshot
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone() == ("Lock",):
+                return
+            time.sleep(0.01)
+    raise AssertionError("the booking never waited for the rival's lock")
