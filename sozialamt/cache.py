@@ -132,8 +132,9 @@ class TolerantRedisCache(RedisCache):
 
 def count(cache, key: str, timeout: int | None) -> int:
     """Counts one up in any cache: in one round trip on Redis, with add and incr elsewhere."""
-    if isinstance(cache, TolerantRedisCache):
-        return cache.count(key, timeout)
+    counter = getattr(cache, "count", None)  # TolerantRedisCache (through the caches proxy)
+    if counter is not None:
+        return counter(key, timeout)
     if cache.add(key, 1, timeout=timeout):
         return 1
     try:

@@ -26,3 +26,39 @@ def test_the_tolerant_cache_works_normally_with_redis(settings):
 @pytest.mark.django_db
 def test_the_start_page_renders_while_redis_is_down(client, dead_cache, location, walk_in_service):
     assert client.get("/").status_code == 200
+
+
+def test_count_starts_at_one_expires_and_costs_one_round_trip(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from sozialamt.cache import count
+
+    assert settings.REDIS_URL, "the test suite runs against Redis (make test sets REDIS_URL)"
+    client = cache._cache.get_client(write=True)
+    sent = []
+    real_pipeline = type(client).pipeline
+
+    def counted_pipeline(self, *args, **kwargs):
+        sent.append("pipeline")
+        return real_pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "pipeline", counted_pipeline)
+    assert [count(cache, "visits", 30) for _ in range(3)] == [1, 2, 3]
+    assert sent == ["pipeline"] * 3
+    assert 0 < client.ttl(cache.make_key("visits")) <= 30
+    assert count(cache, "forever", None) == 1 and client.ttl(cache.make_key("forever")) == -1
+
+
+def test_count_on_a_dead_redis_answers_one(dead_cache):
+    from sozialamt.cache import count
+
+    assert count(dead_cache, "visits", 30) == 1
+
+
+def test_count_works_with_any_cache_backend(settings):
+    from django.core.cache import caches
+
+    from sozialamt.cache import count
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [count(caches["default"], "visits", 30) for _ in range(2)] == [1, 2]
