@@ -85,13 +85,16 @@ class TolerantRedisCache(RedisCache):
 
     def count(self, key, timeout: int | None, version=None) -> int:
         """Counts one up and returns the new count; a new counter starts at 1 and expires after
-        `timeout` seconds (None: never). One round trip, where add-then-incr costs three."""
+        `timeout` seconds (None: never). One round trip (two for a new counter with a timeout),
+        where add-then-incr costs three. A process that dies between the two leaves a counter
+        without expiry; counters are named per time window, so it is never read again."""
         key = self.make_and_validate_key(key, version)
         try:
-            pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
-            pipe.set(key, 0, ex=timeout, nx=True)
-            pipe.incr(key)
-            return pipe.execute()[-1]
+            client = self._cache.get_client(key, write=True)
+            value = client.incr(key)
+            if value == 1 and timeout is not None:
+                client.expire(key, timeout)
+            return value
         except RedisError as error:
             self._unavailable("count", error)
             return 1  # as if the counter had just been created: a rate limit lets the request by
