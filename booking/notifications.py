@@ -39,9 +39,13 @@ def new_booking_messages(appointment: Appointment, *, manage_url: str, now) -> t
     return services.new_booking_messages(appointment, manage_url, now)
 
 
-def booking_inserted(appointment: Appointment, messages: list, *, too_late: bool, now) -> None:
-    """After the one-statement booking wrote the appointment and its messages: the call list
-    when a letter comes too late, and the e-mails due now go to the worker after commit."""
-    if too_late:
-        services.add_to_call_list(appointment=appointment, reason=services.CallListEntry.Reason.TOO_LATE)
+def letter_too_late(appointment: Appointment) -> None:
+    """The one-statement booking came too late for a letter: the citizen goes on the call list
+    (in the booking's transaction)."""
+    services.add_to_call_list(appointment=appointment, reason=services.CallListEntry.Reason.TOO_LATE)
+
+
+def booking_inserted(messages: list, *, now) -> None:
+    """After the one-statement booking wrote its messages: the e-mails due now go to the worker
+    after commit."""
     services.queue_after_commit(services.to_send_now(messages, now))

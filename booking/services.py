@@ -148,8 +148,8 @@ def _book_in_one_statement(
 
     The time is checked against the office's and counsellors' hours without the bookings
     (cached). Then one query text locks the contact, counts its active bookings, picks the least
-    loaded counsellor without an occupied unit in the time and writes the appointment, its
-    occupancy, history and messages. Several statements in one query text run as one
+    loaded counsellor without a booking at the time and writes the appointment, its occupancy,
+    history and messages. Several statements in one query text run as one
     transaction, each with a fresh snapshot, so the count sees every booking committed while
     this one waited for the contact's lock. The occupancy's unique constraint still decides:
     a counsellor taken meanwhile makes the statement fail, and the next try picks another."""
@@ -186,7 +186,7 @@ def _book_in_one_statement(
             with atomic():
                 outcome = bookingsql.run(query, params, appointment=appointment, messages=messages)
                 if outcome == bookingsql.BOOKED and too_late:
-                    notifications.booking_inserted(appointment, [], too_late=True, now=now)
+                    notifications.letter_too_late(appointment)
         except IntegrityError as error:
             if bookingsql.constraint(error) == "occupancy_one_booking_per_unit":
                 continue  # taken meanwhile: the next try sees it and picks another counsellor
@@ -201,7 +201,7 @@ def _book_in_one_statement(
         raise _limit_reached()
     if outcome == bookingsql.TAKEN:
         raise _taken(service, location, start, now)
-    notifications.booking_inserted(appointment, messages, too_late=False, now=now)
+    notifications.booking_inserted(messages, now=now)
     freecache.bump_after_commit()
     return Booked(appointment, token)
 
