@@ -6,6 +6,8 @@ database constraint, so a stale entry can never cause a double booking.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -19,14 +21,34 @@ BOOKINGS_KEY = "booking:free:generation"
 STATIC_KEY = "booking:free:static-generation"
 
 
+# A request reads the generations several times (the service, the hours, the free times); this
+# process reuses what it read for a moment. Another process's change shows here that much
+# later at most, which only delays a cached page: bookings are checked against the database.
+# This process's own changes forget the memo at once.
+MEMO_SECONDS = 0.25
+_memo: tuple[float, tuple[int, int]] | None = None
+
+
 def generations() -> tuple[int, int]:
-    """The current (bookings, static) generations, in one cache round trip."""
+    """The current (bookings, static) generations, in one cache round trip or none."""
+    global _memo
+    memo, now = _memo, time.monotonic()
+    if memo is not None and now - memo[0] < MEMO_SECONDS:
+        return memo[1]
     found = cache.get_many([BOOKINGS_KEY, STATIC_KEY])
     for name in (BOOKINGS_KEY, STATIC_KEY):
         if name not in found:
             cache.add(name, 1, timeout=None)
             found[name] = cache.get(name, 1)
-    return found[BOOKINGS_KEY], found[STATIC_KEY]
+    current = found[BOOKINGS_KEY], found[STATIC_KEY]
+    _memo = (now, current)
+    return current
+
+
+def forget() -> None:
+    """Drops this process's memo of the generations."""
+    global _memo
+    _memo = None
 
 
 def bump_after_commit(*, static: bool = False) -> None:
@@ -39,6 +61,7 @@ def bump_after_commit(*, static: bool = False) -> None:
 
 
 def _bump(*names: str) -> None:
+    forget()
     for name in names or (BOOKINGS_KEY,):
         count(cache, name, None)
 

@@ -44,9 +44,13 @@ LiveServerThread.server_class = _ManyClientsServer
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (rate limits, display feeds live there)."""
+    from booking import freecache
+
     cache.clear()
+    freecache.forget()
     yield
     cache.clear()
+    freecache.forget()
 
 
 @pytest.fixture
