@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# How long a browser test waits for a page, an element or a text, for page actions and for
+# Playwright's `expect` alike (whose own default is 5 s). A wait that is met returns at once; the
+# bound only matters on a loaded 2-core CI machine, where a request that renders a PDF or a page
+# polled every 2 s can take several seconds.
+BROWSER_TIMEOUT_MS = 20_000
 
 
 class _ManyClientsServer(ThreadedWSGIServer):
@@ -102,8 +107,9 @@ def counsellor(location, appointment_service):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the whole run (Playwright's own download fails here)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -114,7 +120,7 @@ def browser():
 def page(browser, live_server):
     """A fresh German browser page; `page.goto("/path")` is relative to the live server."""
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     tab = context.new_page()
     yield tab
     context.close()
@@ -126,7 +132,7 @@ def no_js_page(browser, live_server):
     context = browser.new_context(
         locale="de-DE", timezone_id="Europe/Berlin", base_url=live_server.url, java_script_enabled=False
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     tab = context.new_page()
     yield tab
     context.close()

@@ -1,6 +1,7 @@
 """A morning in the Kundenzentrum, played in real browsers: info desk, kiosk, two clerks, display."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from kundenzentrum import services
 from kundenzentrum.models import Ticket
 from kundenzentrum.tasks import close_days
 from sozialamt import roles
-from tests.conftest import login
+from tests.conftest import BROWSER_TIMEOUT_MS, login
 from tests.factories import AppointmentFactory, CounsellorFactory, DeskFactory, ServiceFactory, UserFactory
 from tests.helpers import assert_accessible
 
@@ -26,7 +27,7 @@ def new_page(browser, live_server):
 
     def make():
         context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", base_url=live_server.url)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 
@@ -113,7 +114,7 @@ def test_a_morning_in_the_kundenzentrum(page, new_page, location, walk_in_servic
         one.get_by_role("button", name="An Platz 1 anmelden").click()
         one.get_by_role("button", name="Nächste Nummer aufrufen").click()
         expect(one.locator("[data-kz-current]")).to_have_text("T-001")
-        expect(display.locator(".kz-latest")).to_contain_text("T-001", timeout=5000)
+        expect(display.locator(".kz-latest")).to_contain_text("T-001")
         expect(display.locator(".kz-latest")).to_contain_text("Platz 1")
         expect(display.locator("[data-kz-announce]")).to_have_text("T-001 bitte zu Platz 1")
         assert_accessible(one)
@@ -124,7 +125,7 @@ def test_a_morning_in_the_kundenzentrum(page, new_page, location, walk_in_servic
         two.get_by_role("button", name="An Platz 2 anmelden").click()
         two.get_by_role("button", name="Nächste Nummer aufrufen").click()
         expect(two.locator("[data-kz-current]")).to_have_text("B-001")
-        expect(display.locator(".kz-latest")).to_contain_text("B-001", timeout=5000)
+        expect(display.locator(".kz-latest")).to_contain_text("B-001")
         expect(display.locator(".kz-latest")).to_contain_text("Platz 2")
 
         # Platz 1 serves the appointment, then calls A-001 and transfers it to Bescheinigungen.
@@ -133,7 +134,7 @@ def test_a_morning_in_the_kundenzentrum(page, new_page, location, walk_in_servic
         one.get_by_role("button", name="Nächste Nummer aufrufen").click()
         expect(one.locator("[data-kz-current]")).to_have_text("A-001")
         expect(one.locator(".kz-current")).to_contain_text("Arabisch")
-        expect(display.locator(".kz-latest")).to_contain_text("A-001", timeout=5000)
+        expect(display.locator(".kz-latest")).to_contain_text("A-001")
         one.locator("summary").click()
         one.get_by_label("an Anliegen").select_option(label="Bescheinigung abholen")
         one.get_by_label("an Schalter").select_option(label="Platz 2 (Kundenzentrum im Stadthaus III)")
@@ -145,8 +146,9 @@ def test_a_morning_in_the_kundenzentrum(page, new_page, location, walk_in_servic
         desk_action(two, "Erledigt")
         two.get_by_role("button", name="Nächste Nummer aufrufen").click()
         expect(two.locator("[data-kz-current]")).to_have_text("A-001")
-        expect(display.locator(".kz-latest")).to_contain_text("A-001", timeout=5000)
-        expect(display.locator(".kz-latest")).to_contain_text("Platz 2")
+        # One condition on the whole row: the screen may still show A-001 at Platz 1, or, from a
+        # poll made before this call, B-001 at Platz 2; neither must pass for the new call.
+        expect(display.locator(".kz-latest")).to_have_text(re.compile(r"A-001\W*Platz 2"))
         desk_action(two, "Bearbeitung beginnen")
         desk_action(two, "Erledigt")
 
@@ -181,11 +183,11 @@ def test_the_display_keeps_working_after_a_network_hiccup(page, location, walk_i
     with time_machine.travel(THURSDAY_0950, tick=True):
         page.goto(f"/kundenzentrum/anzeige/{location.slug}/")
         page.context.set_offline(True)
-        expect(page.locator("[data-kz-offline]")).to_be_visible(timeout=6000)
+        expect(page.locator("[data-kz-offline]")).to_be_visible()
         page.context.set_offline(False)
         services.issue_ticket(location=location, service=walk_in_service)
         services.call_next_ticket(desk_id=desk.pk, user=clerk)
-        expect(page.locator(".kz-latest")).to_contain_text("A-001", timeout=6000)
+        expect(page.locator(".kz-latest")).to_contain_text("A-001")
         expect(page.locator("[data-kz-offline]")).to_be_hidden()
 
 

@@ -138,6 +138,14 @@ def workers(tmp_path, broker):
     started.stop()
 
 
+@pytest.fixture
+def book_ahead(book):
+    """Books with an e-mail reminder a week ahead of the real clock, which the worker subprocesses
+    run on (a fixed date would lapse, and its reminder fall due, once the calendar passes it)."""
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
+    return lambda: book(by_email=True, start=start)
+
+
 def wait_until(condition, what: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
@@ -149,10 +157,10 @@ def all_sent(count: int):
     return lambda: Message.objects.filter(status=Status.SENT).count() == count
 
 
-def test_a_real_worker_sends_a_reminder_end_to_end(book, workers):
-    # The worker runs on the real clock, so these tests do too (the factory's appointment lies
-    # ahead of it); the reminder is made due by moving its due time, not the clock.
-    appointment = book(by_email=True)
+def test_a_real_worker_sends_a_reminder_end_to_end(book_ahead, workers):
+    # The worker runs on the real clock, so these tests do too; the reminder is made due by
+    # moving its due time, not the clock.
+    appointment = book_ahead()
     Message.objects.filter(kind=Message.Kind.CONFIRMATION).delete()
     reminder = appointment.messages.get()
     Message.objects.filter(pk=reminder.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
@@ -166,9 +174,9 @@ def test_a_real_worker_sends_a_reminder_end_to_end(book, workers):
     assert {part.get_content_type() for part in sent.walk()} >= {"text/plain", "text/html", "text/calendar"}
 
 
-def test_a_worker_killed_mid_batch_loses_none_and_sends_at_most_the_one_in_flight_twice(book, workers):
+def test_a_worker_killed_mid_batch_loses_none_and_sends_at_most_the_one_in_flight_twice(book_ahead, workers):
     for _ in range(12):
-        book(by_email=True)
+        book_ahead()
     ids = set(Message.objects.filter(kind=Message.Kind.CONFIRMATION).values_list("pk", flat=True))
     first = workers.start()
     assert sweep_messages() == 12
@@ -189,9 +197,9 @@ def test_a_worker_killed_mid_batch_loses_none_and_sends_at_most_the_one_in_fligh
     assert sum(sent.values()) - len(ids) <= in_flight  # none twice but the one in flight
 
 
-def test_redis_down_while_booking_then_messages_go_out_when_it_is_back(book, workers):
+def test_redis_down_while_booking_then_messages_go_out_when_it_is_back(book_ahead, workers):
     with broker_down(workers.broker_url):
-        appointment = book(by_email=True)  # commits; the on-commit queueing meets a dead broker
+        appointment = book_ahead()  # commits; the on-commit queueing meets a dead broker
     assert redis.Redis.from_url(workers.broker_url).llen("celery") == 0  # nothing reached Redis
     assert appointment.pk and appointment.messages.get(kind="confirmation").status == Status.PENDING
     workers.start()
@@ -200,8 +208,8 @@ def test_redis_down_while_booking_then_messages_go_out_when_it_is_back(book, wor
     assert sum(workers.sent().values()) == 1
 
 
-def test_beat_and_a_worker_send_a_due_message_with_nobody_queueing_it(book, workers):
-    book(by_email=True)
+def test_beat_and_a_worker_send_a_due_message_with_nobody_queueing_it(book_ahead, workers):
+    book_ahead()
     redis.Redis.from_url(workers.broker_url).flushdb()  # the on-commit queueing is lost
     # The sweep last ran two minutes ago, so beat runs it as soon as it starts.
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period=IntervalSchedule.SECONDS)
@@ -217,8 +225,8 @@ def test_beat_and_a_worker_send_a_due_message_with_nobody_queueing_it(book, work
     assert sum(workers.sent().values()) == 1
 
 
-def test_a_sweep_that_meets_a_dead_broker_leaves_the_messages_due_for_the_next_minute(book, broker):
-    book(by_email=True)
+def test_a_sweep_that_meets_a_dead_broker_leaves_the_messages_due_for_the_next_minute(book_ahead, broker):
+    book_ahead()
     redis.Redis.from_url(broker).flushdb()
     with broker_down(broker):
         assert sweep_messages() == 0
