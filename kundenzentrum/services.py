@@ -126,7 +126,7 @@ def _open_until(location: Location, now: dt.datetime) -> tuple[dt.datetime, Offi
 
 def check_capacity(*, location: Location, service: Service, now: dt.datetime) -> Callable[[], None]:
     """Raises QueueError when the location is closed; returns the check that the people waiting
-    plus a newcomer still fit into the open time left."""
+    plus a newcomer still fit into the open time left, to be run under the counter lock."""
     closes, calendar = _open_until(location, now)
     desks = selectors.desk_maps([location.pk], timezone.localdate(now))[location.pk]
     recent = selectors.recent_averages([location.pk], now)
@@ -150,9 +150,13 @@ def _next_number(location: Location, day: dt.date, letter: str) -> int:
     return TicketCounter.objects.values_list("last_number", flat=True).get(pk=counter.pk)
 
 
-def _create_ticket(*, location, service, letter, now, by, **fields) -> Ticket:
+def _create_ticket(*, location, service, letter, now, by, under_lock=None, **fields) -> Ticket:
     day = timezone.localdate(now)
     number = _next_number(location, day, letter)
+    if under_lock is not None:
+        # Another issuer of this letter has committed its ticket or waits for ours, so a check
+        # here sees every ticket issued before this one: two kiosks cannot both take the last place.
+        under_lock()
     # The queue is ordered by issue time: read the clock only after the counter row is ours, so
     # that A-006 can never carry an earlier time than A-005 issued concurrently.
     issued_at = max(now, timezone.now())
@@ -181,13 +185,14 @@ def issue_ticket(
     """Issues the next walk-in number of a service; the location must be open with time left."""
     now = now or timezone.now()
     _check_service(location, service)
-    check_capacity(location=location, service=service, now=now)()
+    room_left = check_capacity(location=location, service=service, now=now)
     return _create_ticket(
         location=location,
         service=service,
         letter=service.ticket_letter,
         now=now,
         by=by,
+        under_lock=room_left,
         interpreter_language=interpreter_language.strip()[:60],
     )
 
