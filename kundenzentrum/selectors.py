@@ -99,7 +99,9 @@ def arrived_appointments(
     ]
 
 
-def competing(arrived: list[Arrived], desks: DeskMap, service_id: int, for_desk_id: int | None = None):
+def competing(
+    arrived: list[Arrived], desks: DeskMap, service_id: int, for_desk_id: int | None = None
+) -> list[Arrived]:
     """The arrived appointments that the desks calling a ticket of the service will also call."""
     serving = desks.serving(service_id, for_desk_id)
     services = desks.services_of(serving, service_id)

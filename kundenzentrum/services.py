@@ -154,8 +154,9 @@ def _create_ticket(*, location, service, letter, now, by, under_lock=None, **fie
     day = timezone.localdate(now)
     number = _next_number(location, day, letter)
     if under_lock is not None:
-        # Another issuer of this letter has committed its ticket or waits for ours, so a check
-        # here sees every ticket issued before this one: two kiosks cannot both take the last place.
+        # Every issuer of this service takes this letter's row: an earlier one has committed (and
+        # each statement after the lock reads what is committed, READ COMMITTED), a later one
+        # waits for us. So two kiosks cannot both take the last place before closing.
         under_lock()
     # The queue is ordered by issue time: read the clock only after the counter row is ours, so
     # that A-006 can never carry an earlier time than A-005 issued concurrently.
