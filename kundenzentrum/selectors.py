@@ -6,12 +6,11 @@ import json
 import math
 import secrets
 import time
-from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from sozialamt.models import Location, Service
@@ -23,29 +22,6 @@ RECENT_DAYS = 14
 FEED_TTL = 60 * 60 * 12
 
 
-def staffed_desks(location: Location, day: dt.date) -> list[Desk]:
-    """Desks with a clerk signed in today, services prefetched. Two queries."""
-    sessions = DeskSession.objects.filter(desk__location=location, day=day, ended_at__isnull=True)
-    return list(Desk.objects.filter(pk__in=sessions.values("desk")).prefetch_related("services"))
-
-
-def average_minutes(location: Location, services: list[Service], now: dt.datetime) -> dict[int, float]:
-    """Recent average handling time per service in minutes; Service.duration_minutes when no data. One query."""
-    rows = (
-        Ticket.objects.filter(
-            location=location,
-            service__in=services,
-            status=Ticket.Status.SERVED,
-            started_at__isnull=False,
-            finished_at__gte=now - dt.timedelta(days=RECENT_DAYS),
-        )
-        .values("service")
-        .annotate(avg=Avg(F("finished_at") - F("started_at")))
-    )
-    found = {row["service"]: row["avg"].total_seconds() / 60 for row in rows if row["avg"]}
-    return {s.pk: max(found.get(s.pk, s.duration_minutes), 1.0) for s in services}
-
-
 @dataclass(frozen=True)
 class ServiceQueue:
     service: Service
@@ -53,19 +29,130 @@ class ServiceQueue:
     wait_minutes: int
 
 
-def desks_serving(desks: list[Desk], service: Service) -> int:
-    return sum(1 for desk in desks if any(s.pk == service.pk for s in desk.services.all()))
+@dataclass(frozen=True)
+class DeskMap:
+    """Which active desks of a location serve which services, and which are staffed today."""
+
+    services: dict[int, frozenset[int]]
+    staffed: frozenset[int]
+
+    def serving(self, service_id: int, for_desk_id: int | None = None) -> frozenset[int]:
+        """The desks that will call a ticket of the service: the staffed ones if any, else all."""
+        desks = frozenset(d for d, served in self.services.items() if service_id in served)
+        if for_desk_id is not None:
+            desks &= {for_desk_id}
+        return (desks & self.staffed) or desks
+
+    def staffed_serving(self, service_id: int, for_desk_id: int | None = None) -> int:
+        return len(self.serving(service_id, for_desk_id) & self.staffed)
+
+    def services_of(self, desks: frozenset[int], service_id: int) -> frozenset[int]:
+        return frozenset().union(*(self.services[d] for d in desks)) | {service_id}
+
+
+def desk_maps(location_ids: list[int], day: dt.date) -> dict[int, DeskMap]:
+    """DeskMap per location. One query."""
+    staffed = DeskSession.objects.filter(desk=OuterRef("desk"), day=day, ended_at__isnull=True)
+    rows = (
+        Desk.services.through.objects.filter(desk__location__in=location_ids, desk__active=True)
+        .annotate(staffed=Exists(staffed))
+        .values_list("desk__location", "desk", "service", "staffed")
+    )
+    served: dict[int, dict[int, set[int]]] = {pk: {} for pk in location_ids}
+    staffed_ids: dict[int, set[int]] = {pk: set() for pk in location_ids}
+    for location_id, desk_id, service_id, is_staffed in rows:
+        served[location_id].setdefault(desk_id, set()).add(service_id)
+        if is_staffed:
+            staffed_ids[location_id].add(desk_id)
+    return {
+        pk: DeskMap({d: frozenset(s) for d, s in served[pk].items()}, frozenset(staffed_ids[pk]))
+        for pk in location_ids
+    }
+
+
+@dataclass(frozen=True)
+class Arrived:
+    """A checked-in appointment waiting in the queue."""
+
+    pk: int
+    location_id: int
+    service_id: int
+    for_desk_id: int | None
+    due_at: dt.datetime
+    minutes: float
+
+
+def arrived_appointments(
+    location_ids: list[int], day: dt.date, averages: dict[tuple[int, int], float]
+) -> list[Arrived]:
+    """The waiting checked-in appointments of the locations, in calling order. One query."""
+    rows = (
+        Ticket.objects.filter(
+            location__in=location_ids, day=day, status=Ticket.Status.WAITING, due_at__isnull=False
+        )
+        .order_by("due_at", "pk")
+        .values_list("pk", "location", "service", "for_desk", "due_at", "service__duration_minutes")
+    )
+    return [
+        Arrived(pk, loc, svc, desk, due, max(averages.get((loc, svc), duration), 1.0))
+        for pk, loc, svc, desk, due, duration in rows
+    ]
+
+
+def competing(
+    arrived: list[Arrived], desks: DeskMap, service_id: int, for_desk_id: int | None = None
+) -> list[Arrived]:
+    """The arrived appointments that the desks calling a ticket of the service will also call."""
+    serving = desks.serving(service_id, for_desk_id)
+    services = desks.services_of(serving, service_id)
+    return [
+        a for a in arrived if a.service_id in services and (a.for_desk_id is None or a.for_desk_id in serving)
+    ]
+
+
+def calls_before(
+    walk_ins: int,
+    average: float,
+    arrived: list[Arrived],
+    desks: int,
+    now: dt.datetime,
+    due_at: dt.datetime | None = None,
+) -> tuple[int, float]:
+    """How many the desks call before a ticket, and their work in desk-minutes. No query.
+
+    Plays call_next_ticket's order forward in time: whenever the desks are free, an arrived
+    appointment that is due by then goes first, then the `walk_ins` waiting ahead (`average`
+    minutes each), then appointments that arrived early. For a walk-in (`due_at` None) the turn
+    comes after those walk-ins; `arrived` in due order. For an appointment due at `due_at`, pass only
+    the appointments ordered before it: its turn comes once it is due, or when nobody else waits."""
+    desks = max(desks, 1)
+    ahead, minutes, left, queue = 0, 0.0, walk_ins, list(reversed(arrived))
+    while True:
+        free_at = now + dt.timedelta(minutes=minutes / desks)
+        if queue and queue[-1].due_at <= free_at:
+            minutes += queue.pop().minutes
+        elif due_at is not None and due_at <= free_at:
+            break
+        elif left:
+            left -= 1
+            minutes += average
+        elif due_at is not None and queue:
+            minutes += queue.pop().minutes
+        else:
+            break
+        ahead += 1
+    return ahead, minutes
 
 
 def queue_overview(location: Location, now: dt.datetime | None = None) -> list[ServiceQueue]:
-    """Per walk-in service of a location: people waiting and the estimated wait. Four queries."""
+    """Per walk-in service of a location: people waiting and the estimated wait. Five queries."""
     return queue_overviews([location], now)[0][1]
 
 
 def queue_overviews(
     locations: list[Location], now: dt.datetime | None = None
 ) -> list[tuple[Location, list[ServiceQueue]]]:
-    """queue_overview for several locations. Four queries, however many locations."""
+    """queue_overview for several locations: what a newcomer faces. Five queries, however many locations."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     ids = [loc.pk for loc in locations]
@@ -80,28 +167,54 @@ def queue_overviews(
         offered[link.location_id].append(link.service)
     counts = dict(
         ((loc, svc), n)
-        for loc, svc, n in Ticket.objects.filter(location__in=ids, day=today, status=Ticket.Status.WAITING)
+        for loc, svc, n in Ticket.objects.filter(
+            location__in=ids, day=today, status=Ticket.Status.WAITING, due_at__isnull=True
+        )
         .values_list("location", "service")
         .annotate(n=Count("pk"))
     )
-    staffed = Counter(
-        DeskSession.objects.filter(desk__location__in=ids, day=today, ended_at__isnull=True).values_list(
-            "desk__location", "desk__services"
-        )
-    )
-    recent = _recent_averages(ids, now)
+    maps = desk_maps(ids, today)
+    recent = recent_averages(ids, now)
+    arrived = arrived_appointments(ids, today, recent)
     result = []
     for loc in locations:
+        here = [a for a in arrived if a.location_id == loc.pk]
         rows = []
         for svc in offered[loc.pk]:
-            waiting = counts.get((loc.pk, svc.pk), 0)
             average = max(recent.get((loc.pk, svc.pk), svc.duration_minutes), 1.0)
-            rows.append(ServiceQueue(svc, waiting, estimated_wait(waiting, average, staffed[loc.pk, svc.pk])))
+            desks = maps[loc.pk].staffed_serving(svc.pk)
+            ahead, minutes = calls_before(
+                counts.get((loc.pk, svc.pk), 0), average, competing(here, maps[loc.pk], svc.pk), desks, now
+            )
+            rows.append(ServiceQueue(svc, ahead, math.ceil(minutes / max(desks, 1))))
         result.append((loc, rows))
     return result
 
 
-def _recent_averages(location_ids: list[int], now: dt.datetime) -> dict[tuple[int, int], float]:
+def newcomer_minutes(
+    location: Location,
+    service: Service,
+    now: dt.datetime,
+    desks: DeskMap,
+    recent: dict[tuple[int, int], float],
+) -> int:
+    """Minutes until a walk-in issued now would be served to the end. Two queries.
+
+    Counts what issuing changes (waiting walk-ins, arrived appointments); the desks and handling
+    times come in, so that a caller holding a lock can read them before taking it."""
+    today = timezone.localdate(now)
+    walk_ins = Ticket.objects.filter(
+        location=location, day=today, service=service, status=Ticket.Status.WAITING, due_at__isnull=True
+    ).count()
+    average = max(recent.get((location.pk, service.pk), service.duration_minutes), 1.0)
+    arrived = competing(arrived_appointments([location.pk], today, recent), desks, service.pk)
+    staffed = desks.staffed_serving(service.pk)
+    _ahead, minutes = calls_before(walk_ins, average, arrived, staffed, now)
+    return math.ceil((minutes + average) / max(staffed, 1))
+
+
+def recent_averages(location_ids: list[int], now: dt.datetime) -> dict[tuple[int, int], float]:
+    """Recent average handling minutes per (location, service) that has data. One query."""
     rows = (
         Ticket.objects.filter(
             location__in=location_ids,
@@ -115,11 +228,6 @@ def _recent_averages(location_ids: list[int], now: dt.datetime) -> dict[tuple[in
     return {(loc, svc): avg.total_seconds() / 60 for loc, svc, avg in rows if avg}
 
 
-def estimated_wait(ahead: int, average: float, desks: int) -> int:
-    """Minutes until `ahead` people are served by `desks` desks (at least one is assumed)."""
-    return math.ceil(ahead * average / max(desks, 1))
-
-
 @dataclass(frozen=True)
 class Position:
     ticket: Ticket
@@ -128,23 +236,70 @@ class Position:
 
 
 def ticket_position(ticket: Ticket, now: dt.datetime | None = None) -> Position:
-    """How many wait before a ticket and for about how long. Five queries."""
+    """How many are called before a waiting ticket, and about how long that takes. Four queries.
+
+    In call_next_ticket's order at the desks that serve its service: walk-ins of its service issued
+    earlier and the arrived appointments due by their turn; for an appointment, the appointments
+    due before it and the walk-ins those desks call until it is due."""
     now = now or timezone.now()
     if ticket.status != Ticket.Status.WAITING:
         return Position(ticket, 0, 0)
-    ahead = (
+    desks = desk_maps([ticket.location_id], ticket.day)[ticket.location_id]
+    recent = recent_averages([ticket.location_id], now)
+    arrived = competing(
+        arrived_appointments([ticket.location_id], ticket.day, recent),
+        desks,
+        ticket.service_id,
+        ticket.for_desk_id,
+    )
+    staffed = desks.staffed_serving(ticket.service_id, ticket.for_desk_id)
+    if ticket.due_at is None:
+        walk_ins, average = _walk_ins_ahead(ticket, recent)
+    else:
+        arrived = [a for a in arrived if (a.due_at, a.pk) < (ticket.due_at, ticket.pk)]
+        walk_ins, average = _walk_ins_competing(ticket, desks, recent)
+    ahead, minutes = calls_before(walk_ins, average, arrived, staffed, now, ticket.due_at)
+    return Position(ticket, ahead, math.ceil(minutes / max(staffed, 1)))
+
+
+def _walk_ins_ahead(ticket: Ticket, recent: dict[tuple[int, int], float]) -> tuple[int, float]:
+    count = (
         Ticket.objects.filter(
             location=ticket.location_id,
             day=ticket.day,
             service=ticket.service_id,
             status=Ticket.Status.WAITING,
+            due_at__isnull=True,
         )
         .filter(Q(issued_at__lt=ticket.issued_at) | Q(issued_at=ticket.issued_at, pk__lt=ticket.pk))
         .count()
     )
-    desks = staffed_desks(ticket.location, ticket.day)
-    average = average_minutes(ticket.location, [ticket.service], now)[ticket.service_id]
-    return Position(ticket, ahead, estimated_wait(ahead, average, desks_serving(desks, ticket.service)))
+    return count, max(
+        recent.get((ticket.location_id, ticket.service_id), ticket.service.duration_minutes), 1.0
+    )
+
+
+def _walk_ins_competing(
+    ticket: Ticket, desks: DeskMap, recent: dict[tuple[int, int], float]
+) -> tuple[int, float]:
+    # The walk-ins the desks of an appointment's service call; their order among services is
+    # not needed for a count, so their handling time is the mean of their services' averages.
+    serving = desks.serving(ticket.service_id, ticket.for_desk_id)
+    rows = (
+        Ticket.objects.filter(
+            location=ticket.location_id,
+            day=ticket.day,
+            status=Ticket.Status.WAITING,
+            due_at__isnull=True,
+            service__in=desks.services_of(serving, ticket.service_id),
+        )
+        .filter(Q(for_desk__isnull=True) | Q(for_desk__in=serving))
+        .values_list("service", "service__duration_minutes")
+        .annotate(n=Count("pk"))
+    )
+    count = sum(n for _svc, _duration, n in rows)
+    work = sum(n * max(recent.get((ticket.location_id, svc), duration), 1.0) for svc, duration, n in rows)
+    return count, work / count if count else 1.0
 
 
 def desk_queue(desk: Desk, service_ids: list[int], day: dt.date, now: dt.datetime) -> dict:

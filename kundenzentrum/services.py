@@ -5,6 +5,7 @@ import functools
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import Appointment, AppointmentHistory
 from sozialamt import roles
+from sozialamt.hours import OfficeCalendar
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
@@ -110,24 +112,34 @@ def _check_service(location: Location, service: Service) -> None:
         raise QueueError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
 
 
-def check_capacity(*, location: Location, service: Service, now: dt.datetime) -> None:
-    """Raises QueueError when the location is closed or the people waiting fill the rest of the day."""
+def _open_until(location: Location, now: dt.datetime) -> tuple[dt.datetime, OfficeCalendar]:
+    """The end of the opening interval at `now` (and the calendar); QueueError when closed."""
     today = timezone.localdate(now)
     calendar = office_calendar(location, today, today + dt.timedelta(days=60))
     interval = calendar.interval_at(now)
     if interval is None:
-        following = calendar.next_opening(now)
-        raise QueueError(_("Das Kundenzentrum ist jetzt geschlossen."), next_opening=following)
-    remaining = (interval[1] - now).total_seconds() / 60
-    waiting = Ticket.objects.filter(location=location, day=today, service=service, status=S.WAITING).count()
-    desks = selectors.staffed_desks(location, today)
-    average = selectors.average_minutes(location, [service], now)[service.pk]
-    # Everyone waiting plus the newcomer must fit into the remaining open time.
-    if selectors.estimated_wait(waiting + 1, average, selectors.desks_serving(desks, service)) > remaining:
         raise QueueError(
-            _("Für heute können wir leider keine Wartenummern für dieses Anliegen mehr ausgeben."),
-            next_opening=calendar.next_opening(now),
+            _("Das Kundenzentrum ist jetzt geschlossen."), next_opening=calendar.next_opening(now)
         )
+    return interval[1], calendar
+
+
+def check_capacity(*, location: Location, service: Service, now: dt.datetime) -> Callable[[], None]:
+    """Raises QueueError when the location is closed; returns the check that the people waiting
+    plus a newcomer still fit into the open time left, to be run under the counter lock."""
+    closes, calendar = _open_until(location, now)
+    desks = selectors.desk_maps([location.pk], timezone.localdate(now))[location.pk]
+    recent = selectors.recent_averages([location.pk], now)
+
+    def room_left() -> None:
+        remaining = (closes - now).total_seconds() / 60
+        if selectors.newcomer_minutes(location, service, now, desks, recent) > remaining:
+            raise QueueError(
+                _("Für heute können wir leider keine Wartenummern für dieses Anliegen mehr ausgeben."),
+                next_opening=calendar.next_opening(now),
+            )
+
+    return room_left
 
 
 def _next_number(location: Location, day: dt.date, letter: str) -> int:
@@ -138,9 +150,14 @@ def _next_number(location: Location, day: dt.date, letter: str) -> int:
     return TicketCounter.objects.values_list("last_number", flat=True).get(pk=counter.pk)
 
 
-def _create_ticket(*, location, service, letter, now, by, **fields) -> Ticket:
+def _create_ticket(*, location, service, letter, now, by, under_lock=None, **fields) -> Ticket:
     day = timezone.localdate(now)
     number = _next_number(location, day, letter)
+    if under_lock is not None:
+        # Every issuer of this service takes this letter's row: an earlier one has committed (and
+        # each statement after the lock reads what is committed, READ COMMITTED), a later one
+        # waits for us. So two kiosks cannot both take the last place before closing.
+        under_lock()
     # The queue is ordered by issue time: read the clock only after the counter row is ours, so
     # that A-006 can never carry an earlier time than A-005 issued concurrently.
     issued_at = max(now, timezone.now())
@@ -169,13 +186,14 @@ def issue_ticket(
     """Issues the next walk-in number of a service; the location must be open with time left."""
     now = now or timezone.now()
     _check_service(location, service)
-    check_capacity(location=location, service=service, now=now)
+    room_left = check_capacity(location=location, service=service, now=now)
     return _create_ticket(
         location=location,
         service=service,
         letter=service.ticket_letter,
         now=now,
         by=by,
+        under_lock=room_left,
         interpreter_language=interpreter_language.strip()[:60],
     )
 

@@ -1,5 +1,6 @@
 """Races on PostgreSQL: clerks calling at once, kiosks issuing at once (threads, own connections)."""
 
+import datetime as dt
 import threading
 from collections import Counter
 
@@ -8,7 +9,8 @@ import time_machine
 from django.db import connections
 
 from kundenzentrum import services
-from kundenzentrum.models import Ticket, TicketHistory
+from kundenzentrum.models import Ticket, TicketCounter, TicketHistory
+from kundenzentrum.services import QueueError
 from sozialamt import roles
 from tests.factories import DeskFactory, TicketFactory, UserFactory
 from tests.kundenzentrum.conftest import THURSDAY_10
@@ -87,3 +89,24 @@ def test_concurrent_kiosks_issue_gap_free_unique_numbers_in_queue_order(location
     # The queue is served by issue time: it must agree with the numbers on the tickets.
     in_queue_order = Ticket.objects.order_by("issued_at", "pk").values_list("number", flat=True)
     assert list(in_queue_order) == list(range(1, kiosks * each + 1))
+
+
+def test_concurrent_kiosks_never_issue_past_the_capacity_before_closing(location, walk_in_service):
+    # 17:35 on a Thursday, closing at 18:00: two walk-ins of 10 minutes fit, a third does not.
+    kiosks, fit = 8, 2
+    outcomes: list[str] = []
+
+    def kiosk_issues(_index):
+        try:
+            ticket = services.issue_ticket(location=location, service=walk_in_service)
+        except QueueError:
+            outcomes.append("refused")
+        else:
+            outcomes.append(ticket.display_number)
+
+    with time_machine.travel(dt.datetime(2026, 12, 3, 16, 35, tzinfo=dt.UTC), tick=False):
+        run_in_threads(kiosks, kiosk_issues)
+    assert sorted(outcomes) == ["A-001", "A-002"] + ["refused"] * (kiosks - fit)
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == [1, 2]
+    # The refused issuers rolled their numbers back: the counter stays gap-free.
+    assert TicketCounter.objects.get().last_number == fit
