@@ -16,6 +16,8 @@ from django.db import IntegrityError, connection, models
 from .models import Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
 
 BOOKED, TAKEN, LIMIT = "booked", "taken", "limit"
+# The constraint that refuses a counsellor's time twice (a lost race: try the next one).
+OCCUPANCY_CONSTRAINT = next(c.name for c in Occupancy._meta.constraints if c.name.startswith("occupancy_"))
 
 
 def booking(
@@ -67,11 +69,11 @@ def run(query: str, params: dict, *, appointment: Appointment, messages: list[Me
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         row = cursor.fetchone()
-    allowed, appointment_id, message_ids, *counsellor = row
+    free, allowed, appointment_id, message_ids, *counsellor = row
+    if not free:
+        return TAKEN
     if not allowed:
         return LIMIT
-    if appointment_id is None:
-        return TAKEN
     appointment.pk = appointment_id
     appointment.counsellor = Counsellor.from_db(connection.alias, _columns(Counsellor), counsellor)
     for instance in (appointment, *messages):
@@ -149,17 +151,23 @@ def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
         " AND b.start >= %(day_start)s AND b.start < %(day_end)s AND b.status <> %(cancelled)s)"
     )
     pick = (
-        "SELECT c.id FROM unnest(%(candidates)s::bigint[]) AS c(id), limit_ok WHERE limit_ok.ok"
-        # Busy as the free times count it (selectors._busy); the occupancy constraint decides.
-        f" AND NOT EXISTS (SELECT 1 FROM {appointments} b WHERE b.counsellor_id = c.id"
+        "SELECT c.id FROM unnest(%(candidates)s::bigint[]) AS c(id)"
+        # Busy as the free times count it (selectors._busy) …
+        f" WHERE NOT EXISTS (SELECT 1 FROM {appointments} b WHERE b.counsellor_id = c.id"
         ' AND b.start < %(end)s AND b.start > %(day_before)s AND b."end" > %(start)s'
         " AND b.status <> %(cancelled)s)"
+        # … and as the occupancy constraint counts it (5-minute units), or a time that shares
+        # a unit with a booking ending inside it would be retried with the same counsellor.
+        f" AND NOT EXISTS (SELECT 1 FROM {occupancy} o WHERE o.counsellor_id = c.id"
+        " AND o.unit_start = ANY(%(units)s::timestamptz[]))"
         f" ORDER BY {load}, c.id LIMIT 1"
     )
     parts = [
         f"limit_ok AS ({limit})",
         f"pick AS ({pick})",
-        f"appointment AS ({_insert(Appointment, 'a', 'pick', {'counsellor_id': 'pick.id'})} RETURNING id, counsellor_id)",
+        # A taken time is reported before the contact limit, as on the portable path.
+        f"appointment AS ({_insert(Appointment, 'a', 'pick, limit_ok', {'counsellor_id': 'pick.id'})}"
+        " WHERE limit_ok.ok RETURNING id, counsellor_id)",
         f"occupancy AS (INSERT INTO {occupancy} (counsellor_id, unit_start, appointment_id)"
         " SELECT a.counsellor_id, u, a.id FROM appointment a, unnest(%(units)s::timestamptz[]) AS u)",
         f"history AS ({_insert(AppointmentHistory, 'h', 'appointment a', {'appointment_id': 'a.id'})})",
@@ -172,7 +180,7 @@ def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
     counsellor = ", ".join(f"c.{qn(f.column)}" for f in Counsellor._meta.concrete_fields)
     statements.append(
         f"WITH {', '.join(parts)}"
-        f" SELECT limit_ok.ok, a.id, ARRAY[{message_ids}]::bigint[], {counsellor}"
+        f" SELECT EXISTS (SELECT 1 FROM pick), limit_ok.ok, a.id, ARRAY[{message_ids}]::bigint[], {counsellor}"
         f" FROM limit_ok LEFT JOIN appointment a ON true"
         f" LEFT JOIN {qn(Counsellor._meta.db_table)} c ON c.id = a.counsellor_id"
     )

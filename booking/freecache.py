@@ -29,10 +29,13 @@ MEMO_SECONDS = 0.25
 _memo: tuple[float, tuple[int, int]] | None = None
 
 
+_forgotten = 0  # counts forget(): a read that a forget overtook must not be remembered
+
+
 def generations() -> tuple[int, int]:
     """The current (bookings, static) generations, in one cache round trip or none."""
     global _memo
-    memo, now = _memo, time.monotonic()
+    memo, now, forgotten = _memo, time.monotonic(), _forgotten
     if memo is not None and now - memo[0] < MEMO_SECONDS:
         return memo[1]
     found = cache.get_many([BOOKINGS_KEY, STATIC_KEY])
@@ -41,13 +44,15 @@ def generations() -> tuple[int, int]:
             cache.add(name, 1, timeout=None)
             found[name] = cache.get(name, 1)
     current = found[BOOKINGS_KEY], found[STATIC_KEY]
-    _memo = (now, current)
+    if forgotten == _forgotten:
+        _memo = (now, current)
     return current
 
 
 def forget() -> None:
     """Drops this process's memo of the generations."""
-    global _memo
+    global _memo, _forgotten
+    _forgotten += 1
     _memo = None
 
 

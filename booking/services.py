@@ -188,7 +188,7 @@ def _book_in_one_statement(
                 if outcome == bookingsql.BOOKED and too_late:
                     notifications.letter_too_late(appointment)
         except IntegrityError as error:
-            if bookingsql.constraint(error) == "occupancy_one_booking_per_unit":
+            if bookingsql.constraint(error) == bookingsql.OCCUPANCY_CONSTRAINT:
                 continue  # taken meanwhile: the next try sees it and picks another counsellor
             if Appointment.objects.filter(code=appointment.code).exists():
                 appointment.code = new_code()

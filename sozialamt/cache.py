@@ -85,16 +85,17 @@ class TolerantRedisCache(RedisCache):
 
     def count(self, key, timeout: int | None, version=None) -> int:
         """Counts one up and returns the new count; a new counter starts at 1 and expires after
-        `timeout` seconds (None: never). One round trip (two for a new counter with a timeout),
-        where add-then-incr costs three. A process that dies between the two leaves a counter
-        without expiry; counters are named per time window, so it is never read again."""
+        `timeout` seconds (None: never). One round trip, where add-then-incr costs three; with a
+        timeout, INCR and EXPIRE … NX go in one MULTI, so no counter is left without expiry."""
         key = self.make_and_validate_key(key, version)
         try:
             client = self._cache.get_client(key, write=True)
-            value = client.incr(key)
-            if value == 1 and timeout is not None:
-                client.expire(key, timeout)
-            return value
+            if timeout is None:
+                return client.incr(key)
+            pipe = client.pipeline(transaction=True)
+            pipe.incr(key)
+            pipe.expire(key, timeout, nx=True)
+            return pipe.execute()[0]
         except RedisError as error:
             self._unavailable("count", error)
             return 1  # as if the counter had just been created: a rate limit lets the request by

@@ -7,11 +7,17 @@ import pytest
 from django.db import connection
 
 from booking import services
-from booking.models import Appointment, Occupancy
+from booking.models import Appointment, CallListEntry, Occupancy
 from booking.selectors import appointment_for_token, availability
 from booking.services import BookingError, book_appointment, cancel_appointment, move_appointment
 from tests.booking.conftest import TUESDAY_9
-from tests.factories import AbsenceFactory, AppointmentFactory, ClosureFactory, CounsellorFactory
+from tests.factories import (
+    AbsenceFactory,
+    AppointmentFactory,
+    ClosureFactory,
+    CounsellorFactory,
+    WorkingHoursFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +294,38 @@ def test_the_calendar_file_keeps_its_uid_and_counts_up_the_sequence_on_every_cha
     assert event(moved) == (uid, first + 1)
     cancelled = cancel_appointment(appointment=moved)
     assert event(cancelled, cancelled=True) == (uid, first + 2)
+
+
+def test_a_time_sharing_a_unit_with_a_booking_goes_to_the_other_counsellor(
+    clock, location, appointment_service
+):
+    """Hours from 08:02 put the grid off the 5-minute units: 08:47 shares the 08:45 unit with
+    an appointment ending at 08:47, so that counsellor cannot take it, though free by the clock."""
+    first, second = (CounsellorFactory(location=location, services=[appointment_service]) for _ in range(2))
+    for counsellor in (first, second):
+        WorkingHoursFactory(counsellor=counsellor, weekday=1, starts=dt.time(8, 2), ends=dt.time(15, 30))
+    at = dt.datetime(2026, 12, 1, 7, 2, tzinfo=dt.UTC)  # 08:02 local
+    assert book(location, appointment_service, start=at).appointment.counsellor == first
+    assert (
+        book(location, appointment_service, start=at + dt.timedelta(hours=3)).appointment.counsellor == second
+    )
+    shared = book(location, appointment_service, start=at + dt.timedelta(minutes=45)).appointment
+    assert shared.counsellor == second
+
+
+def test_a_taken_time_is_reported_before_the_contact_limit(clock, counsellor, location, appointment_service):
+    book(location, appointment_service, email="a@example.org")
+    later = TUESDAY_9 + dt.timedelta(hours=2)
+    book(location, appointment_service, start=later, email="b@example.org")
+    with pytest.raises(BookingError) as error:
+        book(location, appointment_service, start=later, email="a@example.org")
+    assert error.value.kind == "taken" and error.value.next_free
+
+
+def test_a_booking_too_late_for_a_letter_puts_the_citizen_on_the_call_list(
+    clock, counsellor, location, appointment_service, person
+):
+    booked = book(location, appointment_service, **{**person, "reminder": "letter"}).appointment
+    entry = CallListEntry.objects.get(appointment=booked)
+    assert entry.reason == CallListEntry.Reason.TOO_LATE
+    assert not booked.messages.filter(channel="letter").exists()
