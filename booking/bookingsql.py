@@ -12,8 +12,10 @@ import datetime as dt
 import functools
 
 from django.db import IntegrityError, connection, models
+from django.utils import timezone
 
 from .models import Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
+from .selectors import day_range
 
 BOOKED, TAKEN, LIMIT = "booked", "taken", "limit"
 # The constraint that refuses a counsellor's time twice (a lost race: try the next one).
@@ -35,10 +37,8 @@ def booking(
 ) -> tuple[str, dict]:
     """The query text and its parameters. The appointment, history and messages are unsaved
     model instances; the counsellor and the appointment id come from the statement."""
-    tz = dt.UTC
-    day = appointment.start.astimezone(_office_tz()).date()
-    day_start = dt.datetime.combine(day, dt.time(), tzinfo=_office_tz()).astimezone(tz)
-    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=_office_tz()).astimezone(tz)
+    day = timezone.localtime(appointment.start).date()
+    day_start, day_end = day_range(day, day)
     params = {
         "now": now,
         "email": email,
@@ -87,12 +87,6 @@ def constraint(error: IntegrityError) -> str:
     """The name of the constraint a write broke ('' when unknown)."""
     diag = getattr(error.__cause__, "diag", None)
     return getattr(diag, "constraint_name", "") or ""
-
-
-def _office_tz():
-    from django.utils import timezone
-
-    return timezone.get_default_timezone()
 
 
 def _fields(model: type[models.Model], skip: set[str] = frozenset()) -> list[models.Field]:

@@ -148,7 +148,7 @@ def _static_plan(service, location, start, end, today, horizon_end, cache_key) -
     return found
 
 
-def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """From local midnight before `start` to local midnight after `end` (zoneinfo gets the
     offset of each midnight right, also on the days the clocks change)."""
     tz = timezone.get_default_timezone()
@@ -159,7 +159,7 @@ def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
-    range_start, range_end = _day_range(start, end)
+    range_start, range_end = day_range(start, end)
     counsellors = list(
         Counsellor.objects.filter(location=location, services=service, active=True)
         .only("pk")
@@ -189,7 +189,7 @@ def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
 def _busy(counsellors: list[CounsellorPlan], start, end, ignore_appointment) -> dict[int, list]:
     if not counsellors:
         return {}
-    range_start, range_end = _day_range(start, end)
+    range_start, range_end = day_range(start, end)
     busy: dict[int, list] = {}
     booked = (
         Appointment.objects.filter(

@@ -212,7 +212,7 @@ def _candidates(*, service: Service, location: Location, start: dt.datetime, now
     day = timezone.localtime(start).date()
     plan = static_plan(service=service, location=location, day=day, now=now)
     if not plan.offered:
-        raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+        raise _not_offered()
     office_day = plan.days[0] if plan.days else None
     if (
         office_day is None
@@ -384,6 +384,10 @@ def _check_offer(*, service, location, start, now) -> None:
         raise BookingError(_("Diese Zeit liegt in der Vergangenheit. Bitte wählen Sie eine andere Zeit."))
 
 
+def _not_offered() -> BookingError:
+    return BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+
+
 def _day_not_bookable() -> BookingError:
     return BookingError(
         _("An diesem Tag können Sie keinen Termin buchen. Bitte wählen Sie einen anderen Tag.")
@@ -397,7 +401,7 @@ def _free_slot(*, service, location, start, now, ignore: int | None = None) -> S
         service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore, keep=False
     )
     if not found.offered:
-        raise BookingError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+        raise _not_offered()
     plan = found.day(day)
     if plan is None or not plan.bookable:
         raise _day_not_bookable()

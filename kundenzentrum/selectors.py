@@ -94,7 +94,7 @@ def arrived_appointments(
         .values_list("pk", "location", "service", "for_desk", "due_at", "service__duration_minutes")
     )
     return [
-        Arrived(pk, loc, svc, desk, due, max(averages.get((loc, svc), duration), 1.0))
+        Arrived(pk, loc, svc, desk, due, handling_minutes(averages, loc, svc, duration))
         for pk, loc, svc, desk, due, duration in rows
     ]
 
@@ -181,7 +181,7 @@ def queue_overviews(
         here = [a for a in arrived if a.location_id == loc.pk]
         rows = []
         for svc in offered[loc.pk]:
-            average = max(recent.get((loc.pk, svc.pk), svc.duration_minutes), 1.0)
+            average = handling_minutes(recent, loc.pk, svc.pk, svc.duration_minutes)
             desks = maps[loc.pk].staffed_serving(svc.pk)
             ahead, minutes = calls_before(
                 counts.get((loc.pk, svc.pk), 0), average, competing(here, maps[loc.pk], svc.pk), desks, now
@@ -206,11 +206,18 @@ def newcomer_minutes(
     walk_ins = Ticket.objects.filter(
         location=location, day=today, service=service, status=Ticket.Status.WAITING, due_at__isnull=True
     ).count()
-    average = max(recent.get((location.pk, service.pk), service.duration_minutes), 1.0)
+    average = handling_minutes(recent, location.pk, service.pk, service.duration_minutes)
     arrived = competing(arrived_appointments([location.pk], today, recent), desks, service.pk)
     staffed = desks.staffed_serving(service.pk)
     _ahead, minutes = calls_before(walk_ins, average, arrived, staffed, now)
     return math.ceil((minutes + average) / max(staffed, 1))
+
+
+def handling_minutes(
+    recent: dict[tuple[int, int], float], location_id: int, service_id: int, duration: int
+) -> float:
+    """Minutes a ticket of the service takes: the recent average, else the service's duration."""
+    return max(recent.get((location_id, service_id), duration), 1.0)
 
 
 def recent_averages(location_ids: list[int], now: dt.datetime) -> dict[tuple[int, int], float]:
@@ -274,8 +281,8 @@ def _walk_ins_ahead(ticket: Ticket, recent: dict[tuple[int, int], float]) -> tup
         .filter(Q(issued_at__lt=ticket.issued_at) | Q(issued_at=ticket.issued_at, pk__lt=ticket.pk))
         .count()
     )
-    return count, max(
-        recent.get((ticket.location_id, ticket.service_id), ticket.service.duration_minutes), 1.0
+    return count, handling_minutes(
+        recent, ticket.location_id, ticket.service_id, ticket.service.duration_minutes
     )
 
 
@@ -298,7 +305,7 @@ def _walk_ins_competing(
         .annotate(n=Count("pk"))
     )
     count = sum(n for _svc, _duration, n in rows)
-    work = sum(n * max(recent.get((ticket.location_id, svc), duration), 1.0) for svc, duration, n in rows)
+    work = sum(n * handling_minutes(recent, ticket.location_id, svc, duration) for svc, duration, n in rows)
     return count, work / count if count else 1.0
 
 
