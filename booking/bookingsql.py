@@ -49,6 +49,8 @@ def booking(
         "cancelled": Appointment.Status.CANCELLED,
         "candidates": candidates,
         "units": units,
+        "first_unit": units[0],
+        "last_unit": units[-1],
         "start": appointment.start,
         # No appointment lasts a day: bounds the index scan of the counsellor's bookings.
         "day_before": appointment.start - dt.timedelta(days=1),
@@ -152,8 +154,9 @@ def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
         " AND b.status <> %(cancelled)s)"
         # … and as the occupancy constraint counts it (5-minute units), or a time that shares
         # a unit with a booking ending inside it would be retried with the same counsellor.
+        # A range on the constraint's index (counsellor, unit): the units are consecutive.
         f" AND NOT EXISTS (SELECT 1 FROM {occupancy} o WHERE o.counsellor_id = c.id"
-        " AND o.unit_start = ANY(%(units)s::timestamptz[]))"
+        " AND o.unit_start >= %(first_unit)s AND o.unit_start <= %(last_unit)s)"
         f" ORDER BY {load}, c.id LIMIT 1"
     )
     parts = [

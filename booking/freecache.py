@@ -2,11 +2,19 @@
 number that every booking change and every admin edit of hours, absences or closures bumps
 (after commit). The cache only spares work: a booking is still checked against the
 database constraint, so a stale entry can never cause a double booking.
+
+What depends only on the static generation (the office's days, the counsellors' hours, the
+service and location of a slug pair) is also kept in this process (get_static): a booking
+checks its time against it without a round trip. A generation starts at a random number, so
+that after Redis lost its data (a restart) no new generation meets an old one that this
+process still remembers; while the generations cannot be read, nothing is cached.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,8 +40,9 @@ _memo: tuple[float, tuple[int, int]] | None = None
 _forgotten = 0  # counts forget(): a read that a forget overtook must not be remembered
 
 
-def generations() -> tuple[int, int]:
-    """The current (bookings, static) generations, in one cache round trip or none."""
+def generations() -> tuple[int, int] | None:
+    """The current (bookings, static) generations, in one cache round trip or none; None while
+    the cache cannot be read."""
     global _memo
     memo, now, forgotten = _memo, time.monotonic(), _forgotten
     if memo is not None and now - memo[0] < MEMO_SECONDS:
@@ -41,12 +50,18 @@ def generations() -> tuple[int, int]:
     found = cache.get_many([BOOKINGS_KEY, STATIC_KEY])
     for name in (BOOKINGS_KEY, STATIC_KEY):
         if name not in found:
-            cache.add(name, 1, timeout=None)
-            found[name] = cache.get(name, 1)
+            cache.add(name, _first_generation(), timeout=None)
+            found[name] = cache.get(name)
+            if found[name] is None:  # the cache is away
+                return None
     current = found[BOOKINGS_KEY], found[STATIC_KEY]
     if forgotten == _forgotten:
         _memo = (now, current)
     return current
+
+
+def _first_generation() -> int:
+    return secrets.randbelow(2**52) + 1
 
 
 def forget() -> None:
@@ -68,15 +83,16 @@ def bump_after_commit(*, static: bool = False) -> None:
 def _bump(*names: str) -> None:
     forget()
     for name in names or (BOOKINGS_KEY,):
-        count(cache, name, None)
+        count(cache, name, None, start=_first_generation())
 
 
 def keys(*parts) -> tuple[str | None, str | None]:
     """Cache keys for the whole answer (both generations) and for its static part (static
     generation only); (None, None) when caching is switched off."""
-    if not settings.BOOKING_FREE_TIMES_CACHE_SECONDS:
+    current = generations() if settings.BOOKING_FREE_TIMES_CACHE_SECONDS else None
+    if current is None:
         return None, None
-    bookings, static = generations()
+    bookings, static = current
     suffix = ":".join(map(str, parts))
     return f"booking:free:{bookings}:{static}:{suffix}", f"booking:static:{static}:{suffix}"
 
@@ -88,3 +104,40 @@ def get(cache_key: str | None):
 def put(cache_key: str | None, value) -> None:
     if cache_key:
         cache.set(cache_key, value, timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS)
+
+
+# What this process keeps of the static entries: a few days' plans of a few services.
+LOCAL_ENTRIES = 512
+_local: OrderedDict[str, object] = OrderedDict()
+
+
+def get_static(cache_key: str | None):
+    """A static entry (see keys()), from this process if it has it, else from the cache."""
+    if not cache_key:
+        return None
+    found = _local.get(cache_key)
+    if found is not None:
+        _local.move_to_end(cache_key)
+        return found
+    found = cache.get(cache_key)
+    if found is not None:
+        _remember(cache_key, found)
+    return found
+
+
+def put_static(cache_key: str | None, value) -> None:
+    if cache_key:
+        put(cache_key, value)
+        _remember(cache_key, value)
+
+
+def _remember(cache_key: str, value) -> None:
+    _local[cache_key] = value
+    while len(_local) > LOCAL_ENTRIES:
+        _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    """Drops what this process keeps (tests)."""
+    _local.clear()
+    forget()

@@ -120,13 +120,18 @@ class Appointment(models.Model):
     location = models.ForeignKey(
         Location, verbose_name=_("Standort"), on_delete=models.PROTECT, related_name="appointments"
     )
+    # Indexed by appointment_counsellor_start (counsellor, start).
     counsellor = models.ForeignKey(
-        Counsellor, verbose_name=_("Beratung durch"), on_delete=models.PROTECT, related_name="appointments"
+        Counsellor,
+        verbose_name=_("Beratung durch"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        db_index=False,
     )
     start = models.DateTimeField(_("Beginn"), db_index=True)
     end = models.DateTimeField(_("Ende"))
     status = models.CharField(
-        _("Status"), max_length=12, choices=Status, default=Status.BOOKED, db_index=True
+        _("Status"), max_length=12, choices=Status, default=Status.BOOKED
     )
     created_at = models.DateTimeField(_("gebucht am"), auto_now_add=True)
     booked_by = models.ForeignKey(
@@ -250,7 +255,10 @@ class Message(models.Model):
         FAILED = "failed", _("fehlgeschlagen")
         CANCELLED = "cancelled", _("entfallen")
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="messages")
+    # Indexed by message_unique_per_kind (appointment, kind, channel).
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     kind = models.CharField(_("Art"), max_length=12, choices=Kind)
     channel = models.CharField(_("Weg"), max_length=8, choices=Channel)
     status = models.CharField(_("Status"), max_length=10, choices=Status, default=Status.PENDING)
@@ -374,7 +382,8 @@ UNIT_MINUTES = 5
 class Occupancy(models.Model):
     """One 5-minute unit of a counsellor's time taken by an appointment."""
 
-    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the constraint's index (counsellor, unit_start) serves it.
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="+", db_index=False)
     unit_start = models.DateTimeField()
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="occupancy")
 

@@ -134,7 +134,7 @@ class StaticPlan:
 
 def _static_plan(service, location, start, end, today, horizon_end, cache_key) -> StaticPlan:
     # Cached apart from the booked times, which change with every booking.
-    found = freecache.get(cache_key)
+    found = freecache.get_static(cache_key)
     if found is None:
         # The calendar must cover today (for the lead time) and the whole requested range.
         calendar = office_calendar(location, min(start, today), max(end, horizon_end))
@@ -144,7 +144,7 @@ def _static_plan(service, location, start, end, today, horizon_end, cache_key) -
             _counsellor_plans(service, location, start, end),
             location.services.filter(pk=service.pk).exists(),
         )
-        freecache.put(cache_key, found)
+        freecache.put_static(cache_key, found)
     return found
 
 
@@ -233,12 +233,12 @@ def service_and_location(service_slug: str, location_slug: str) -> tuple[Service
     (None, None) when there is no such pair. Two queries, none when cached (admin edits of
     services and locations invalidate the cache)."""
     _full, cache_key = freecache.keys("pair", service_slug, location_slug)
-    found = freecache.get(cache_key)
+    found = freecache.get_static(cache_key)
     if found is None:
         service = Service.objects.by_appointment().filter(slug=service_slug).first()
         location = (
             service and Location.objects.filter(active=True, services=service, slug=location_slug).first()
         )
         found = (service, location) if location else (None, None)
-        freecache.put(cache_key, found)
+        freecache.put_static(cache_key, found)
     return found

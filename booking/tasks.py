@@ -19,7 +19,9 @@ def send_message(message_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_messages() -> int:
-    """Every minute (beat): queues the ids of due e-mails, one batch of a fixed query count."""
+    """Every minute (beat), and when a commit kicks it: queues the ids of due e-mails, one
+    batch of a fixed query count."""
+    services.sweep_kicked()
     ids = services.sweep_due_messages()
     return services.queue_messages(ids)
 

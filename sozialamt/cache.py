@@ -83,19 +83,23 @@ class TolerantRedisCache(RedisCache):
             self._unavailable("incr", error)
             return delta
 
-    def count(self, key, timeout: int | None, version=None) -> int:
-        """Counts one up and returns the new count; a new counter starts at 1 and expires after
-        `timeout` seconds (None: never). One round trip, where add-then-incr costs three; with a
-        timeout, INCR and EXPIRE … NX go in one MULTI, so no counter is left without expiry."""
+    def count(self, key, timeout: int | None, version=None, *, start: int = 0) -> int:
+        """Counts one up and returns the new count; a new counter starts at start + 1 and
+        expires after `timeout` seconds (None: never). One round trip, where add-then-incr costs
+        three; SET … NX, INCR and EXPIRE … NX go in one MULTI, so no counter is left without
+        expiry."""
         key = self.make_and_validate_key(key, version)
         try:
             client = self._cache.get_client(key, write=True)
-            if timeout is None:
+            if timeout is None and not start:
                 return client.incr(key)
             pipe = client.pipeline(transaction=True)
+            if start:
+                pipe.set(key, start, nx=True)
             pipe.incr(key)
-            pipe.expire(key, timeout, nx=True)
-            return pipe.execute()[0]
+            if timeout is not None:
+                pipe.expire(key, timeout, nx=True)
+            return pipe.execute()[1 if start else 0]
         except RedisError as error:
             self._unavailable("count", error)
             return 1  # as if the counter had just been created: a rate limit lets the request by
@@ -134,15 +138,16 @@ class TolerantRedisCache(RedisCache):
             self._unavailable("clear", error)
 
 
-def count(cache, key: str, timeout: int | None) -> int:
-    """Counts one up in any cache: in one round trip on Redis, with add and incr elsewhere."""
+def count(cache, key: str, timeout: int | None, *, start: int = 0) -> int:
+    """Counts one up in any cache: in one round trip on Redis, with add and incr elsewhere. A
+    new counter starts at start + 1."""
     counter = getattr(cache, "count", None)  # TolerantRedisCache (through the caches proxy)
     if counter is not None:
-        return counter(key, timeout)
-    if cache.add(key, 1, timeout=timeout):
-        return 1
+        return counter(key, timeout, start=start)
+    if cache.add(key, start + 1, timeout=timeout):
+        return start + 1
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=timeout)
-        return 1
+        cache.add(key, start + 1, timeout=timeout)
+        return start + 1

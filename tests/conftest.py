@@ -52,10 +52,10 @@ def _clear_cache():
     from booking import freecache
 
     cache.clear()
-    freecache.forget()
+    freecache.clear_local()
     yield
     cache.clear()
-    freecache.forget()
+    freecache.clear_local()
 
 
 @pytest.fixture

@@ -208,9 +208,42 @@ def add_to_call_list(*, appointment: Appointment, reason: str) -> None:
 
 
 def queue_after_commit(message_ids: list[int]) -> None:
-    """Hands the messages to the worker once the transaction commits."""
+    """Has the worker send these due e-mails once the transaction commits (see kick_sweep)."""
     if message_ids:
-        transaction.on_commit(lambda: queue_messages(message_ids))
+        transaction.on_commit(kick_sweep)
+
+
+# A sweep queued by a kick and not yet begun holds back further kicks for this long at most
+# (should it get lost, the beat's sweep every minute still finds every due e-mail).
+KICK_KEY = "reminders:sweep-kicked"
+KICK_SECONDS = 60
+
+
+def kick_sweep() -> None:
+    """Queues a sweep of the due e-mails now, unless one is queued already and has not begun:
+    that one will find them. So a burst of bookings costs the web process one cache write each
+    and the broker one task, not one per e-mail.
+
+    Why nothing is missed: a booking commits before it kicks; a kick finds the key only while
+    a queued sweep has not begun, and a sweep deletes the key before it reads the due e-mails."""
+    from django.core.cache import cache
+
+    from ..tasks import sweep_messages
+
+    if not cache.add(KICK_KEY, 1, timeout=KICK_SECONDS):
+        return
+    try:
+        sweep_messages.apply_async(retry=False)
+    except Exception as exc:  # kombu raises OperationalError and the transport's own errors
+        cache.delete(KICK_KEY)
+        logger.warning("Broker unavailable, e-mails wait for the next sweep: %s", exc)
+
+
+def sweep_kicked() -> None:
+    """The sweep begins: the next commit kicks again."""
+    from django.core.cache import cache
+
+    cache.delete(KICK_KEY)
 
 
 def queue_messages(message_ids: Iterable[int]) -> int:
