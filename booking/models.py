@@ -130,9 +130,7 @@ class Appointment(models.Model):
     )
     start = models.DateTimeField(_("Beginn"), db_index=True)
     end = models.DateTimeField(_("Ende"))
-    status = models.CharField(
-        _("Status"), max_length=12, choices=Status, default=Status.BOOKED
-    )
+    status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.BOOKED)
     created_at = models.DateTimeField(_("gebucht am"), auto_now_add=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
