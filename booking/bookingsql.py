@@ -1,7 +1,7 @@
 """The query text of a booking on PostgreSQL: one round trip (see services._book_in_one_statement).
 
-Only table and column names of our models go into the text, taken from the models so that it
-follows their changes; every value is a parameter.
+Only table and column names and status values of our models go into the text, taken from the
+models so that it follows their changes; every value from a request is a parameter.
 """
 
 # ruff: noqa: S608 (the texts hold only names from the models; values are parameters)
@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from django.db import IntegrityError, connection, models
 from django.utils import timezone
@@ -34,7 +38,7 @@ def booking(
     phone: str,
     max_active: int,
     now: dt.datetime,
-) -> tuple[str, dict]:
+) -> tuple[Text, dict]:
     """The query text and its parameters. The appointment, history and messages are unsaved
     model instances; the counsellor and the appointment id come from the statement."""
     day = timezone.localtime(appointment.start).date()
@@ -45,8 +49,6 @@ def booking(
         "phone": phone,
         "max_active": max_active,
         "service": appointment.service_id,
-        "booked": Appointment.Status.BOOKED,
-        "cancelled": Appointment.Status.CANCELLED,
         "candidates": candidates,
         "units": units,
         "first_unit": units[0],
@@ -66,10 +68,17 @@ def booking(
     return _text(len(contact_keys), bool(email), bool(phone), len(messages)), params
 
 
-def run(query: str, params: dict, *, appointment: Appointment, messages: list[Message]) -> str:
-    """Runs the query; on BOOKED the instances get their ids and the counsellor."""
+def run(query: Text, params: dict, *, appointment: Appointment, messages: list[Message]) -> str:
+    """Runs the query; on BOOKED the instances get their ids and the counsellor.
+
+    The main statement is a prepared statement of this connection (prepared on its first use
+    here, in a round trip of its own): PostgreSQL plans it once, not for every booking."""
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
+        prepared = _prepared.setdefault(connection.connection, set())
+        if query.name not in prepared:
+            cursor.execute(query.prepare)
+            prepared.add(query.name)
+        cursor.execute(query.execute, [params[name] for name in query.params])
         row = cursor.fetchone()
     free, allowed, appointment_id, message_ids, *counsellor = row
     if not free:
@@ -83,6 +92,50 @@ def run(query: str, params: dict, *, appointment: Appointment, messages: list[Me
     for message, message_id in zip(messages, message_ids, strict=True):
         message.pk, message.appointment = message_id, appointment
     return BOOKED
+
+
+# The statements prepared on each open connection (PostgreSQL keeps them for the session, also
+# past a rollback); a new connection starts empty.
+_prepared: WeakKeyDictionary = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Text:
+    """One variant of the booking's query text, split for a prepared statement."""
+
+    name: str
+    prepare: str  # PREPARE name AS the main statement, with $1, $2, …
+    execute: str  # the contact locks (if any), then EXECUTE name(%s, …)
+    params: tuple[str, ...]  # the parameter names, in the order of execute's placeholders
+
+
+def _literal(value: str) -> str:
+    """A status of our models as an SQL literal (such names need no escaping)."""
+    assert value.isidentifier(), value
+    return f"'{value}'"
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _prepared_text(lock: str, main: str) -> Text:
+    order: list[str] = []
+
+    def number(match: re.Match) -> str:
+        if match[1] not in order:
+            order.append(match[1])
+        return f"${order.index(match[1]) + 1}"
+
+    numbered = _PLACEHOLDER.sub(number, main)
+    name = "booking_" + hashlib.sha256(numbered.encode()).hexdigest()[:16]
+    lock_params = _PLACEHOLDER.findall(lock)
+    execute = f"EXECUTE {name}({', '.join(['%s'] * len(order))})"
+    return Text(
+        name=name,
+        prepare=f"PREPARE {name} AS {numbered}",
+        execute=f"{_PLACEHOLDER.sub('%s', lock)}; {execute}" if lock else execute,
+        params=(*lock_params, *order),
+    )
 
 
 def constraint(error: IntegrityError) -> str:
@@ -120,14 +173,17 @@ def _insert(table_model: type[models.Model], prefix: str, source: str, from_sour
 
 
 @functools.cache
-def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
+def _text(keys: int, email: bool, phone: bool, messages: int) -> Text:
     qn = connection.ops.quote_name
     appointments, occupancy = qn(Appointment._meta.db_table), qn(Occupancy._meta.db_table)
-    statements = []
+    # Literals, not parameters: a plan made once for every booking can use the partial indexes
+    # on active bookings only when it sees the status.
+    booked, cancelled = _literal(Appointment.Status.BOOKED), _literal(Appointment.Status.CANCELLED)
+    lock = ""
     if keys:
         # Takes each contact's row lock (creating the row the first time) until the end.
         rows = ", ".join(f"(%(key{n})s, %(now)s)" for n in range(keys))
-        statements.append(
+        lock = (
             f"INSERT INTO {qn(ContactLock._meta.db_table)} ({qn('key')}, created_at) VALUES {rows}"
             f" ON CONFLICT ({qn('key')}) DO UPDATE SET {qn('key')} = EXCLUDED.{qn('key')}"
         )
@@ -137,21 +193,21 @@ def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
     ]
     limit = (
         f"SELECT count(*) < %(max_active)s AS ok FROM {appointments} WHERE service_id = %(service)s"
-        f' AND status = %(booked)s AND "end" > %(now)s AND ({" OR ".join(same_contact)})'
+        f' AND status = {booked} AND "end" > %(now)s AND ({" OR ".join(same_contact)})'
         if same_contact
         else "SELECT true AS ok"
     )
     # The least loaded counsellor that day first (as slots.plan_days orders them), then by id.
     load = (
         f"(SELECT count(*) FROM {appointments} b WHERE b.counsellor_id = c.id"
-        " AND b.start >= %(day_start)s AND b.start < %(day_end)s AND b.status <> %(cancelled)s)"
+        f" AND b.start >= %(day_start)s AND b.start < %(day_end)s AND b.status <> {cancelled})"
     )
     pick = (
         "SELECT c.id FROM unnest(%(candidates)s::bigint[]) AS c(id)"
         # Busy as the free times count it (selectors._busy) …
         f" WHERE NOT EXISTS (SELECT 1 FROM {appointments} b WHERE b.counsellor_id = c.id"
         ' AND b.start < %(end)s AND b.start > %(day_before)s AND b."end" > %(start)s'
-        " AND b.status <> %(cancelled)s)"
+        f" AND b.status <> {cancelled})"
         # … and as the occupancy constraint counts it (5-minute units), or a time that shares
         # a unit with a booking ending inside it would be retried with the same counsellor.
         # A range on the constraint's index (counsellor, unit): the units are consecutive.
@@ -175,10 +231,10 @@ def _text(keys: int, email: bool, phone: bool, messages: int) -> str:
     ]
     message_ids = ", ".join(f"(SELECT id FROM m{n})" for n in range(messages))
     counsellor = ", ".join(f"c.{qn(f.column)}" for f in Counsellor._meta.concrete_fields)
-    statements.append(
+    main = (
         f"WITH {', '.join(parts)}"
         f" SELECT EXISTS (SELECT 1 FROM pick), limit_ok.ok, a.id, ARRAY[{message_ids}]::bigint[], {counsellor}"
         f" FROM limit_ok LEFT JOIN appointment a ON true"
         f" LEFT JOIN {qn(Counsellor._meta.db_table)} c ON c.id = a.counsellor_id"
     )
-    return "; ".join(statements)
+    return _prepared_text(lock, main)

@@ -1,6 +1,7 @@
 """What a booking costs on PostgreSQL: one round trip to the database once the hours are cached."""
 
 import datetime as dt
+import json
 import threading
 import time
 
@@ -21,24 +22,33 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_booking_with_contact_limit_and_messages_is_one_round_trip(
     clock, counsellor, location, appointment_service, person, django_assert_num_queries, broker
 ):
+    """The first booking on a connection also prepares the statement; each after is one query."""
     assert connection.vendor == "postgresql"
     for _n in range(5):
         CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
     start = TUESDAY_9 + dt.timedelta(days=7)  # far enough ahead for an e-mail reminder too
     static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
     person = {**person, "reminder": "email", "phone": "0251 4920"}  # both contacts: two locks
+    connection.close()  # a new connection: nothing prepared yet
+    with django_assert_num_queries(2) as first:
+        book_appointment(service=appointment_service, location=location, start=start, person=person)
+    assert first.captured_queries[0]["sql"].startswith("PREPARE booking_")
+    other = {**person, "email": "andere@example.org", "phone": "0251 4921"}
+    later = start + dt.timedelta(hours=1)
     with django_assert_num_queries(1):
-        booked = book_appointment(service=appointment_service, location=location, start=start, person=person)
-    appointment = Appointment.objects.get()
-    assert appointment == booked.appointment and appointment.email == person["email"]
+        booked = book_appointment(service=appointment_service, location=location, start=later, person=other)
+    appointment = Appointment.objects.get(start=later)
+    assert appointment == booked.appointment and appointment.email == other["email"]
     assert booked.appointment.counsellor.room == appointment.counsellor.room
     assert Occupancy.objects.filter(appointment=appointment).count() == 9
     assert AppointmentHistory.objects.get(appointment=appointment).new_status == "booked"
-    assert set(Message.objects.values_list("kind", "channel")) == {
+    assert set(Message.objects.filter(appointment=appointment).values_list("kind", "channel")) == {
         ("confirmation", "email"),
         ("reminder", "email"),
     }
-    assert redis.Redis.from_url(broker).llen("celery") == 1  # the confirmation went to the worker
+    # The first confirmation kicked a sweep, which has not begun: the second kicks none.
+    [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
+    assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"
 
 
 def test_a_counsellor_taken_while_the_statement_waits_is_retried_with_the_next(
