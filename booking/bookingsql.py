@@ -61,10 +61,10 @@ def booking(
         "day_end": day_end,
     }
     params |= {f"key{n}": key for n, key in enumerate(contact_keys)}
-    params |= _values("a", appointment, skip={"counsellor_id"})
-    params |= _values("h", history, skip={"appointment_id"})
+    params |= _values("a", appointment, skip=frozenset({"counsellor_id"}))
+    params |= _values("h", history, skip=frozenset({"appointment_id"}))
     for n, message in enumerate(messages):
-        params |= _values(f"m{n}", message, skip={"appointment_id"})
+        params |= _values(f"m{n}", message, skip=frozenset({"appointment_id"}))
     return _text(len(contact_keys), bool(email), bool(phone), len(messages)), params
 
 
@@ -144,7 +144,8 @@ def constraint(error: IntegrityError) -> str:
     return getattr(diag, "constraint_name", "") or ""
 
 
-def _fields(model: type[models.Model], skip: set[str] = frozenset()) -> list[models.Field]:
+@functools.cache
+def _fields(model: type[models.Model], skip: frozenset[str] = frozenset()) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in skip]
 
 
@@ -152,7 +153,7 @@ def _columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def _values(prefix: str, instance: models.Model, skip: set[str]) -> dict:
+def _values(prefix: str, instance: models.Model, skip: frozenset[str]) -> dict:
     # pre_save fills auto_now_add fields, as Model.save does.
     return {
         f"{prefix}_{f.attname}": f.get_db_prep_save(f.pre_save(instance, True), connection)
@@ -162,7 +163,7 @@ def _values(prefix: str, instance: models.Model, skip: set[str]) -> dict:
 
 def _insert(table_model: type[models.Model], prefix: str, source: str, from_source: dict[str, str]) -> str:
     """INSERT … SELECT of one row: columns named in from_source come from the source row."""
-    fields = _fields(table_model, set(from_source))
+    fields = _fields(table_model, frozenset(from_source))
     qn = connection.ops.quote_name
     columns = [qn(f.column) for f in fields] + [qn(column) for column in from_source]
     values = [f"%({prefix}_{f.attname})s" for f in fields] + list(from_source.values())

@@ -66,9 +66,12 @@ def _first_generation() -> int:
 
 def forget() -> None:
     """Drops this process's memo of the generations."""
-    global _memo, _forgotten
+    global _memo, _forgotten, _memo_before_forget
     _forgotten += 1
-    _memo = None
+    _memo_before_forget, _memo = _memo, None
+
+
+_memo_before_forget: tuple[float, tuple[int, int]] | None = None
 
 
 def bump_after_commit(*, static: bool = False) -> None:
@@ -81,9 +84,16 @@ def bump_after_commit(*, static: bool = False) -> None:
 
 
 def _bump(*names: str) -> None:
+    global _memo
     forget()
-    for name in names or (BOOKINGS_KEY,):
-        count(cache, name, None, start=_first_generation())
+    forgotten, memo = _forgotten, _memo_before_forget
+    found = {name: count(cache, name, None, start=_first_generation()) for name in names or (BOOKINGS_KEY,)}
+    # What the bump answered is the newest there is: remember it with the other generation as
+    # this process last read it, until that read's moment ends, and spare the next request a
+    # round trip. (A count of 1 means the cache was away: nothing to remember.)
+    if memo is not None and forgotten == _forgotten and min(found.values()) > 1:
+        read_at, (bookings, static) = memo
+        _memo = (read_at, (found.get(BOOKINGS_KEY, bookings), found.get(STATIC_KEY, static)))
 
 
 def keys(*parts) -> tuple[str | None, str | None]:

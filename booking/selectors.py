@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -130,6 +130,9 @@ class StaticPlan:
     days: list
     counsellors: list[CounsellorPlan]
     offered: bool  # the location offers the service at all
+    # The counsellors whose hours offer a start (see services._candidates), as this process
+    # worked them out: only starts someone offers, so it holds at most the day's grid.
+    offering: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _static_plan(service, location, start, end, today, horizon_end, cache_key) -> StaticPlan:

@@ -222,10 +222,13 @@ def _candidates(*, service: Service, location: Location, start: dt.datetime, now
         raise _day_not_bookable()
     duration = dt.timedelta(minutes=service.duration_minutes)
     step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
-    tz = timezone.get_default_timezone()
-    found = [c.id for c in plan.counsellors if offers_start(c, office_day, tz, start, duration, step)]
-    if not found:
-        raise _taken(service, location, start, now)
+    found = plan.offering.get((start, duration, step))
+    if found is None:
+        tz = timezone.get_default_timezone()
+        found = [c.id for c in plan.counsellors if offers_start(c, office_day, tz, start, duration, step)]
+        if not found:
+            raise _taken(service, location, start, now)
+        plan.offering[start, duration, step] = found
     return found
 
 

@@ -37,6 +37,7 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._scripts: dict[int, object] = {}
 
     def _unavailable(self, operation: str, error: RedisError) -> None:
         logger.warning("Cache unavailable during %s: %s", operation, type(error).__name__)
@@ -83,23 +84,28 @@ class TolerantRedisCache(RedisCache):
             self._unavailable("incr", error)
             return delta
 
+    # SET … NX (a new counter's start), INCR and, for a counter without expiry yet, EXPIRE: one
+    # command that Redis runs as a whole, so no counter is left without its expiry.
+    COUNT_SCRIPT = """
+    if ARGV[1] ~= '0' then redis.call('SET', KEYS[1], ARGV[1], 'NX') end
+    local n = redis.call('INCR', KEYS[1])
+    if ARGV[2] ~= '' and redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+    return n
+    """
+
     def count(self, key, timeout: int | None, version=None, *, start: int = 0) -> int:
         """Counts one up and returns the new count; a new counter starts at start + 1 and
         expires after `timeout` seconds (None: never). One round trip, where add-then-incr costs
-        three; SET … NX, INCR and EXPIRE … NX go in one MULTI, so no counter is left without
-        expiry."""
+        three."""
         key = self.make_and_validate_key(key, version)
         try:
             client = self._cache.get_client(key, write=True)
             if timeout is None and not start:
                 return client.incr(key)
-            pipe = client.pipeline(transaction=True)
-            if start:
-                pipe.set(key, start, nx=True)
-            pipe.incr(key)
-            if timeout is not None:
-                pipe.expire(key, timeout, nx=True)
-            return pipe.execute()[1 if start else 0]
+            script = self._scripts.get(id(client))
+            if script is None:
+                script = self._scripts[id(client)] = client.register_script(self.COUNT_SCRIPT)
+            return script(keys=[key], args=[start, "" if timeout is None else timeout])
         except RedisError as error:
             self._unavailable("count", error)
             return 1  # as if the counter had just been created: a rate limit lets the request by

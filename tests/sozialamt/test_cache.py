@@ -35,19 +35,36 @@ def test_count_starts_at_one_expires_and_costs_one_round_trip(settings, monkeypa
 
     assert settings.REDIS_URL, "the test suite runs against Redis (make test sets REDIS_URL)"
     client = cache._cache.get_client(write=True)
+    assert count(cache, "visits", 30) == 1  # loads the script into Redis if it is not there yet
     sent = []
-    real_execute = type(client.pipeline()).execute
+    real_execute = type(client).execute_command
 
     def counted(self, *args, **kwargs):
-        sent.append([name for name, *_ in (c[0] for c in self.command_stack)])
+        sent.append(args[0])
         return real_execute(self, *args, **kwargs)
 
-    monkeypatch.setattr(type(client.pipeline()), "execute", counted)
-    assert [count(cache, "visits", 30) for _ in range(3)] == [1, 2, 3]
-    assert sent == [["INCRBY", "EXPIRE"]] * 3  # one MULTI each: no counter without expiry
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    assert [count(cache, "visits", 30) for _ in range(2)] == [2, 3]
+    assert sent == ["EVALSHA"] * 2  # one command each, run by Redis as a whole
     monkeypatch.undo()
     assert 0 < client.ttl(cache.make_key("visits")) <= 30
     assert count(cache, "forever", None) == 1 and client.ttl(cache.make_key("forever")) == -1
+
+
+def test_a_counter_keeps_its_first_expiry_and_may_start_elsewhere():
+    from django.core.cache import cache
+
+    from sozialamt.cache import count
+
+    client = cache._cache.get_client(write=True)
+    assert count(cache, "window", 30) == 1
+    client.expire(cache.make_key("window"), 5)  # time passes
+    assert count(cache, "window", 30) == 2
+    assert client.ttl(cache.make_key("window")) <= 5  # a busy client does not push its window on
+    assert [count(cache, "generation", None, start=1000) for _ in range(2)] == [1001, 1002]
+    assert client.ttl(cache.make_key("generation")) == -1
+    assert [count(cache, "limited", 30, start=7) for _ in range(2)] == [8, 9]
+    assert 0 < client.ttl(cache.make_key("limited")) <= 30
 
 
 def test_count_on_a_dead_redis_answers_one(dead_cache):
