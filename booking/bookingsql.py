@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from django.db import IntegrityError, connection, models
+from django.db import DatabaseError, IntegrityError, connection, models
 from django.utils import timezone
 
 from .models import Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
@@ -72,13 +72,21 @@ def run(query: Text, params: dict, *, appointment: Appointment, messages: list[M
     """Runs the query; on BOOKED the instances get their ids and the counsellor.
 
     The main statement is a prepared statement of this connection (prepared on its first use
-    here, in a round trip of its own): PostgreSQL plans it once, not for every booking."""
+    here, in a round trip of its own): PostgreSQL plans it once, not for every booking. Raises
+    StaleStatement when the connection lost it or a migration changed what it returns: the
+    caller tries again once, and it is prepared anew."""
     with connection.cursor() as cursor:
-        prepared = _prepared.setdefault(connection.connection, set())
-        if query.name not in prepared:
-            cursor.execute(query.prepare)
-            prepared.add(query.name)
-        cursor.execute(query.execute, [params[name] for name in query.params])
+        state = _prepared.setdefault(connection.connection, {})
+        if state.get(query.name) != _READY:
+            _prepare(cursor, query, stale=query.name in state)
+            state[query.name] = _READY
+        try:
+            cursor.execute(query.execute, [params[name] for name in query.params])
+        except DatabaseError as error:
+            if getattr(error.__cause__, "pgcode", None) in _STALE_CODES:
+                state[query.name] = _STALE
+                raise StaleStatement from error
+            raise
         row = cursor.fetchone()
     free, allowed, appointment_id, message_ids, *counsellor = row
     if not free:
@@ -94,9 +102,26 @@ def run(query: Text, params: dict, *, appointment: Appointment, messages: list[M
     return BOOKED
 
 
+class StaleStatement(Exception):
+    """The connection's prepared statement is gone (a pooler that resets sessions) or outdated
+    (a migration changed a column it returns): prepare it again."""
+
+
+# invalid_sql_statement_name ("prepared statement … does not exist") and feature_not_supported
+# ("cached plan must not change result type").
+_STALE_CODES = {"26000", "0A000"}
+_READY, _STALE = "ready", "stale"
 # The statements prepared on each open connection (PostgreSQL keeps them for the session, also
 # past a rollback); a new connection starts empty.
 _prepared: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _prepare(cursor, query: Text, *, stale: bool) -> None:
+    if stale:  # an outdated one still holds the name
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [query.name])
+        if cursor.fetchone():
+            cursor.execute(f"DEALLOCATE {query.name}")
+    cursor.execute(query.prepare)
 
 
 @dataclass(frozen=True)
@@ -111,7 +136,8 @@ class Text:
 
 def _literal(value: str) -> str:
     """A status of our models as an SQL literal (such names need no escaping)."""
-    assert value.isidentifier(), value
+    if not value.isidentifier():
+        raise ValueError(f"not a plain status name: {value!r}")
     return f"'{value}'"
 
 

@@ -12,6 +12,7 @@ process still remembers; while the generations cannot be read, nothing is cached
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from collections import OrderedDict
@@ -104,7 +105,15 @@ def keys(*parts) -> tuple[str | None, str | None]:
         return None, None
     bookings, static = current
     suffix = ":".join(map(str, parts))
-    return f"booking:free:{bookings}:{static}:{suffix}", f"booking:static:{static}:{suffix}"
+    return (
+        f"booking:free:{bookings}:{static}:{suffix}",
+        f"booking:static:v{STATIC_FORMAT}:{static}:{suffix}",
+    )
+
+
+# The shape of the static entries: raised when it changes, so that a new release never reads
+# what an older one left in the cache (say a StaticPlan without a field the new code uses).
+STATIC_FORMAT = 2
 
 
 def get(cache_key: str | None):
@@ -116,35 +125,45 @@ def put(cache_key: str | None, value) -> None:
         cache.set(cache_key, value, timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS)
 
 
-# What this process keeps of the static entries: a few days' plans of a few services.
+# What this process keeps of the static entries: a few days' plans of a few services, each
+# for as long as the cache keeps it (so an entry is at most twice that old). Its key names the
+# static generation, so an admin's edit makes it unreachable at once; the expiry bounds how long
+# a lost bump (a process that died before its after-commit bump) can leave it in use.
 LOCAL_ENTRIES = 512
-_local: OrderedDict[str, object] = OrderedDict()
+_local: OrderedDict[str, tuple[float, object]] = OrderedDict()
 
 
 def get_static(cache_key: str | None):
     """A static entry (see keys()), from this process if it has it, else from the cache."""
     if not cache_key:
         return None
-    found = _local.get(cache_key)
-    if found is not None:
-        _local.move_to_end(cache_key)
-        return found
+    kept = _local.get(cache_key)
+    if kept is not None and kept[0] > time.monotonic():
+        with contextlib.suppress(KeyError):  # another thread's _remember dropped it just now
+            _local.move_to_end(cache_key)
+        return kept[1]
     found = cache.get(cache_key)
     if found is not None:
         _remember(cache_key, found)
     return found
 
 
-def put_static(cache_key: str | None, value) -> None:
+def put_static(cache_key: str | None, value, *, keep_here: bool = True) -> None:
+    """Caches a static entry; keep_here=False keeps it out of this process (answers to
+    requests for things that do not exist, which anybody can vary without end)."""
     if cache_key:
         put(cache_key, value)
-        _remember(cache_key, value)
+        if keep_here:
+            _remember(cache_key, value)
 
 
 def _remember(cache_key: str, value) -> None:
-    _local[cache_key] = value
+    _local[cache_key] = (time.monotonic() + settings.BOOKING_FREE_TIMES_CACHE_SECONDS, value)
     while len(_local) > LOCAL_ENTRIES:
-        _local.popitem(last=False)
+        try:
+            _local.popitem(last=False)
+        except KeyError:  # emptied by another thread meanwhile
+            break
 
 
 def clear_local() -> None:

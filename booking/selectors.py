@@ -243,5 +243,5 @@ def service_and_location(service_slug: str, location_slug: str) -> tuple[Service
             service and Location.objects.filter(active=True, services=service, slug=location_slug).first()
         )
         found = (service, location) if location else (None, None)
-        freecache.put_static(cache_key, found)
+        freecache.put_static(cache_key, found, keep_here=location is not None)
     return found

@@ -169,6 +169,7 @@ def _book_in_one_statement(
     # A transaction of our own only when the call list must be written with the booking;
     # inside someone else's, a savepoint keeps a lost race from spoiling it.
     atomic = transaction.atomic if too_late or connection.in_atomic_block else nullcontext
+    stale_once = False
     for _attempt in range(len(candidates) + 3):
         query, params = bookingsql.booking(
             appointment=appointment,
@@ -187,6 +188,11 @@ def _book_in_one_statement(
                 outcome = bookingsql.run(query, params, appointment=appointment, messages=messages)
                 if outcome == bookingsql.BOOKED and too_late:
                     notifications.letter_too_late(appointment)
+        except bookingsql.StaleStatement:
+            if stale_once:
+                raise
+            stale_once = True
+            continue  # prepared anew on the next try
         except IntegrityError as error:
             if bookingsql.constraint(error) == bookingsql.OCCUPANCY_CONSTRAINT:
                 continue  # taken meanwhile: the next try sees it and picks another counsellor

@@ -76,6 +76,14 @@ class TolerantRedisCache(RedisCache):
             self._unavailable("add", error)
             return False
 
+    def try_add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool | None:
+        """Like add, but None (not False) when Redis did not answer."""
+        try:
+            return super().add(key, value, timeout, version)
+        except RedisError as error:
+            self._unavailable("add", error)
+            return None
+
     def incr(self, key, delta=1, version=None):
         # Answers as if the counter had just been created, so a rate limit lets the request by.
         try:

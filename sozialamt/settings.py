@@ -34,7 +34,11 @@ def _database(url_var: str = "DATABASE_URL") -> dict:
             f"{url_var} must be a postgres:// or sqlite:// URL, not {engine or 'empty'!r}."
         )
     config.setdefault("ATOMIC_REQUESTS", False)
-    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    # Connections stay open across requests (the booking's prepared statement lives on its
+    # connection); a connection that broke meanwhile (a database restart) is checked and
+    # replaced before a request uses it.
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     if "sqlite" in config["ENGINE"]:
         # Writers wait for each other instead of failing with "database is locked".
         config.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})

@@ -4,13 +4,44 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# Each index dropped here is covered by a composite index or constraint that leads with the
+# same column. Only the indexes go: an AlterField would also drop and re-add (and so check
+# every row against) each foreign key, holding the tables locked meanwhile.
+DROPPED = {
+    # index: (table, column)
+    "booking_appointment_counsellor_id_a2674a40": ("booking_appointment", "counsellor_id"),
+    "booking_appointment_status_1103c1a3": ("booking_appointment", "status"),
+    "booking_appointment_status_1103c1a3_like": ("booking_appointment", "status"),  # PostgreSQL only
+    "booking_message_appointment_id_73838b26": ("booking_message", "appointment_id"),
+    "booking_occupancy_counsellor_id_3fb15067": ("booking_occupancy", "counsellor_id"),
+}
+
+
+def drop_indexes(apps, schema_editor):
+    quote = schema_editor.quote_name
+    for name in DROPPED:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+
+
+def create_indexes(apps, schema_editor):
+    quote = schema_editor.quote_name
+    for name, (table, column) in DROPPED.items():
+        if name.endswith("_like"):
+            if schema_editor.connection.vendor != "postgresql":
+                continue
+            columns = f"{quote(column)} varchar_pattern_ops"
+        else:
+            columns = quote(column)
+        schema_editor.execute(f"CREATE INDEX {quote(name)} ON {quote(table)} ({columns})")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('booking', '0005_booking_indexes'),
     ]
 
-    operations = [
+    state_operations = [
         migrations.AlterField(
             model_name='appointment',
             name='counsellor',
@@ -30,5 +61,12 @@ class Migration(migrations.Migration):
             model_name='occupancy',
             name='counsellor',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='booking.counsellor'),
+        ),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
+            state_operations=state_operations,
         ),
     ]

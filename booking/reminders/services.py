@@ -230,8 +230,9 @@ def kick_sweep() -> None:
 
     from ..tasks import sweep_messages
 
-    if not cache.add(KICK_KEY, 1, timeout=KICK_SECONDS):
-        return
+    add = getattr(cache, "try_add", cache.add)  # TolerantRedisCache answers None on an error
+    if add(KICK_KEY, 1, timeout=KICK_SECONDS) is False:
+        return  # a sweep is queued and has not begun (the cache unreadable: queue one anyway)
     try:
         sweep_messages.apply_async(retry=False)
     except Exception as exc:  # kombu raises OperationalError and the transport's own errors
@@ -278,14 +279,17 @@ def sweep_due_messages(*, now: dt.datetime | None = None, limit: int | None = No
         status=Status.PENDING, claimed_at=None, queued_at=None
     )
     requeue = now - dt.timedelta(seconds=settings.MESSAGE_REQUEUE_SECONDS)
-    ids = list(
-        Message.objects.filter(channel=Channel.EMAIL, status=Status.PENDING, due_at__lte=now)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue))
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if ids:
-        Message.objects.filter(pk__in=ids).update(queued_at=now)
+    # Sweeps that overlap (the beat's and a kicked one) take different rows, not the same twice.
+    with transaction.atomic():
+        ids = list(
+            Message.objects.filter(channel=Channel.EMAIL, status=Status.PENDING, due_at__lte=now)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue))
+            .order_by("due_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Message.objects.filter(pk__in=ids).update(queued_at=now)
     return ids
 
 

@@ -207,7 +207,8 @@ def test_the_sweep_costs_three_queries_however_many_messages_are_due(clock, book
             book(by_email=True)
         Message.objects.update(queued_at=None)
 
-    assert assert_queries_do_not_grow(services.sweep_due_messages, grow, limit=3) == 3
+    # In production its transaction is BEGIN … COMMIT around the select and the update.
+    assert assert_queries_do_not_grow(services.sweep_due_messages, grow, limit=3, savepoints=False) == 3
 
 
 def test_a_citizen_who_chose_english_gets_what_is_translated_in_english(clock, book):
