@@ -39,6 +39,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # >1: gthread workers
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENT_THREADS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 COUNSELLORS = 20
 BOOKINGS = 2000
 
@@ -248,56 +249,99 @@ def main() -> None:
     print("SQL queries (uncached, from the cache):")
     print(f"  0 bookings:    free-times page {empty[page]}, API {empty[api]}")
     print(f"  {booked} bookings: free-times page {full[page]}, API {full[api]}")
+    vacuum_analyze()  # as autovacuum would soon after the bulk seed, so it does not run meanwhile
     warm_up, measured = 40, int(os.environ.get("BENCH_POSTS", "1000"))
     times = free_starts(service, location, warm_up + measured)
+    bodies = [
+        json.dumps(
+            {
+                "service": service.slug,
+                "location": location.slug,
+                "start": start.isoformat(),
+                "name": f"Bench {n}",
+                "reminder": "email",
+                "email": f"bench{n}@example.org",
+            }
+        )
+        for n, start in enumerate(times)
+    ]
+    trivial, free, posts = Tally(), Tally(), Tally()
     server = serve()
     try:
         load("GET", "/bench/trivial", [None] * 200)  # warm up both workers
         load("GET", api, [None] * 20)
-        trivial, _ = load("GET", "/bench/trivial", [None] * 3000)
-        free, free_status = load("GET", api, [None] * 600)
-        bodies = [
-            json.dumps(
-                {
-                    "service": service.slug,
-                    "location": location.slug,
-                    "start": start.isoformat(),
-                    "name": f"Bench {n}",
-                    "reminder": "email",
-                    "email": f"bench{n}@example.org",
-                }
-            )
-            for n, start in enumerate(times)
-        ]
         load("POST", "/api/v1/bookings", bodies[:warm_up])  # both workers: connections, imports
-        posts, post_status = load("POST", "/api/v1/bookings", bodies[warm_up:])
+        # Rounds of each kind in turn: a machine that gets slower or faster during the run
+        # moves the yardstick and the endpoints alike.
+        chunk = -(-measured // ROUNDS)
+        for n in range(ROUNDS):
+            trivial.add(*load("GET", "/bench/trivial", [None] * 1000))
+            free.add(*load("GET", api, [None] * 150))
+            posts.add(
+                *load("POST", "/api/v1/bookings", bodies[warm_up + n * chunk : warm_up + (n + 1) * chunk])
+            )
     finally:
         server.terminate()
         server.wait()
+    trivial_2, uncached = Tally(), Tally()
     server = serve(BOOKING_FREE_TIMES_CACHE_SECONDS="0")
     try:
         load("GET", "/bench/trivial", [None] * 200)
-        trivial_2, _ = load("GET", "/bench/trivial", [None] * 3000)
-        uncached, uncached_status = load("GET", api, [None] * 150)
+        for _n in range(2):
+            trivial_2.add(*load("GET", "/bench/trivial", [None] * 1000))
+            uncached.add(*load("GET", api, [None] * 75))
     finally:
         server.terminate()
         server.wait()
     print(
         f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} client processes x {CLIENT_THREADS}"
-        " connections, same run:"
+        f" connections, {ROUNDS} rounds in turn, same run:"
     )
-    print(f"  trivial view           {trivial:8.1f} req/s")
+    print(f"  trivial view           {trivial.rate:8.1f} req/s  per round {trivial.rounds()}")
     print(
-        f"  free-times API 4 weeks {free:8.1f} req/s = {free / trivial:.2f}x trivial  statuses {free_status}"
+        f"  free-times API 4 weeks {free.rate:8.1f} req/s = {free.rate / trivial.rate:.2f}x trivial  {free}"
     )
     print(
-        f"  booking POSTs          {posts:8.1f} req/s = {posts / trivial:.2f}x trivial  statuses {post_status}"
+        f"  booking POSTs          {posts.rate:8.1f} req/s = {posts.rate / trivial.rate:.2f}x trivial  {posts}"
     )
     print("with the free-times cache switched off (second server, same run):")
-    print(f"  trivial view           {trivial_2:8.1f} req/s")
+    print(f"  trivial view           {trivial_2.rate:8.1f} req/s")
     print(
-        f"  free-times API 4 weeks {uncached:8.1f} req/s = {uncached / trivial_2:.2f}x trivial  {uncached_status}"
+        f"  free-times API 4 weeks {uncached.rate:8.1f} req/s = {uncached.rate / trivial_2.rate:.2f}x trivial"
+        f"  {uncached}"
     )
+
+
+class Tally:
+    """Requests, seconds and statuses of one kind of request over the rounds."""
+
+    def __init__(self):
+        self.requests, self.seconds, self.statuses, self.rates = 0, 0.0, {}, []
+
+    def add(self, rate: float, statuses: dict[int, int]) -> None:
+        count = sum(statuses.values())
+        self.requests += count
+        self.seconds += count / rate
+        self.rates.append(rate)
+        for status, n in statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def rounds(self) -> str:
+        return ", ".join(f"{rate:.0f}" for rate in self.rates)
+
+    def __str__(self) -> str:
+        return f"statuses {self.statuses}, per round {self.rounds()} req/s"
+
+
+def vacuum_analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 if __name__ == "__main__":

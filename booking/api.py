@@ -15,7 +15,7 @@ from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
 from . import freecache, services
-from .forms import PersonForm
+from .forms import PersonDataForm
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
 from .selectors import MAX_RANGE_DAYS, appointment_for_token, availability, service_and_location
@@ -313,7 +313,7 @@ def create_booking(request: HttpRequest, payload: BookingIn):
         return Status(
             404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
         )
-    form = PersonForm(data=payload.dict(exclude={"service", "location", "start"}))
+    form = PersonDataForm(data=payload.dict(exclude={"service", "location", "start"}))
     if not form.is_valid():
         return Status(
             422,

@@ -1,4 +1,4 @@
-"""Forms of the booking pages; PersonForm also validates the API's personal data."""
+"""Forms of the booking pages; PersonForm also validates the API's personal data (PersonDataForm)."""
 
 from __future__ import annotations
 
@@ -104,6 +104,21 @@ class PersonForm(forms.Form):
         data = dict(self.cleaned_data)
         data["email"] = data.get("email", "").lower()
         return data
+
+
+class _SharedFields(dict):
+    """Form fields that each form shares instead of deep-copying them, as Django does so that a
+    page may change its own (a form that is never rendered changes none)."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
+
+
+class PersonDataForm(PersonForm):
+    """PersonForm for data alone (the API): the same fields and checks, never rendered."""
+
+
+PersonDataForm.base_fields = _SharedFields(PersonForm.base_fields)
 
 
 class PersonPageForm(PersonForm):

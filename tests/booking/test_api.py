@@ -68,6 +68,23 @@ def test_validation_errors_name_the_field_and_change_nothing(client, clock, coun
     assert not Appointment.objects.exists()
 
 
+def test_the_api_form_shares_its_fields_and_one_request_errors_never_reach_the_next(
+    client, clock, counsellor, relaxed_limits
+):
+    """The API's form does not copy its fields for each request (they are never changed):
+    what one invalid request found must not show in the next."""
+    from booking.forms import PersonDataForm, PersonForm
+
+    form = PersonDataForm(data={})
+    assert form.fields["email"] is PersonDataForm.base_fields["email"]
+    assert PersonForm(data={}).fields["email"] is not PersonForm.base_fields["email"]
+    bad = client.post(f"{BASE}/bookings", payload(email="nicht-gueltig"), content_type="application/json")
+    assert bad.status_code == 422
+    good = client.post(f"{BASE}/bookings", payload(), content_type="application/json")
+    assert good.status_code == 201, good.json()
+    assert Appointment.objects.get().email == "erika@example.org"
+
+
 def test_an_unknown_token_is_a_404(client, db):
     assert client.get(f"{BASE}/bookings/unknown-token").status_code == 404
 
