@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from sozialamt.cache import count
+from sozialamt.cache import count, count_and_add
 
 # Two generations: bookings (every appointment change) and static (admin edits of hours,
 # absences, closures, counsellors, services). Free times depend on both; the static part of
@@ -85,13 +85,35 @@ def bump_after_commit(*, static: bool = False) -> None:
 
 
 def _bump(*names: str) -> None:
-    global _memo
     forget()
     forgotten, memo = _forgotten, _memo_before_forget
     found = {name: count(cache, name, None, start=_first_generation()) for name in names or (BOOKINGS_KEY,)}
+    _remember_bump(found, forgotten, memo)
+
+
+def bump_and_add(add_key: str, add_value: int, add_timeout: int) -> bool | None:
+    """For a booking change that is committed already: bumps the bookings generation and, in
+    the same round trip, adds another key to the cache (see sozialamt.cache.count_and_add);
+    returns the add's answer."""
+    forget()
+    forgotten, memo = _forgotten, _memo_before_forget
+    generation, added = count_and_add(
+        cache,
+        BOOKINGS_KEY,
+        start=_first_generation(),
+        add_key=add_key,
+        add_value=add_value,
+        add_timeout=add_timeout,
+    )
+    _remember_bump({BOOKINGS_KEY: generation}, forgotten, memo)
+    return added
+
+
+def _remember_bump(found: dict[str, int], forgotten: int, memo) -> None:
     # What the bump answered is the newest there is: remember it with the other generation as
     # this process last read it, until that read's moment ends, and spare the next request a
     # round trip. (A count of 1 means the cache was away: nothing to remember.)
+    global _memo
     if memo is not None and forgotten == _forgotten and min(found.values()) > 1:
         read_at, (bookings, static) = memo
         _memo = (read_at, (found.get(BOOKINGS_KEY, bookings), found.get(STATIC_KEY, static)))

@@ -49,3 +49,18 @@ def booking_inserted(messages: list, *, now) -> None:
     """After the one-statement booking wrote its messages: the e-mails due now go to the worker
     after commit."""
     services.queue_after_commit(services.to_send_now(messages, now))
+
+
+def due_now(messages: list, *, now) -> bool:
+    """Whether any of the one-statement booking's messages is an e-mail due now."""
+    return bool(services.to_send_now(messages, now))
+
+
+# For a booking committed already, whose caller adds the worker's kick to the cache itself
+# (together with another write): the key, value and timeout to add, then kicked(answer).
+KICK = (services.KICK_KEY, 1, services.KICK_SECONDS)
+
+
+def kicked(added: bool | None) -> None:
+    """The e-mails due now go to the worker: the kick's add answered True, False or None."""
+    services.kicked(added)

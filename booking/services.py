@@ -207,8 +207,11 @@ def _book_in_one_statement(
         raise _limit_reached()
     if outcome == bookingsql.TAKEN:
         raise _taken(service, location, start, now)
-    notifications.booking_inserted(messages, now=now)
-    freecache.bump_after_commit()
+    if connection.in_atomic_block or not notifications.due_now(messages, now=now):
+        notifications.booking_inserted(messages, now=now)
+        freecache.bump_after_commit()
+    else:  # committed already: the free times' generation and the worker's kick in one round trip
+        notifications.kicked(freecache.bump_and_add(*notifications.KICK))
     return Booked(appointment, token)
 
 

@@ -37,7 +37,7 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-        self._scripts: dict[int, object] = {}
+        self._scripts: dict[tuple[int, str], object] = {}
 
     def _unavailable(self, operation: str, error: RedisError) -> None:
         logger.warning("Cache unavailable during %s: %s", operation, type(error).__name__)
@@ -101,6 +101,38 @@ class TolerantRedisCache(RedisCache):
     return n
     """
 
+    # COUNT_SCRIPT without expiry, and SET … NX EX of a second key: two writes that happen at
+    # the same moment in one round trip.
+    COUNT_AND_ADD_SCRIPT = """
+    if ARGV[1] ~= '0' then redis.call('SET', KEYS[1], ARGV[1], 'NX') end
+    local n = redis.call('INCR', KEYS[1])
+    if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'EX', ARGV[3]) then return {n, 1} end
+    return {n, 0}
+    """
+
+    def _script(self, client, text: str):
+        script = self._scripts.get((id(client), text))
+        if script is None:
+            script = self._scripts[id(client), text] = client.register_script(text)
+        return script
+
+    def count_and_add(
+        self, key, *, start: int = 0, add_key, add_value: int, add_timeout: int, version=None
+    ) -> tuple[int, bool | None]:
+        """count(key, None, start=start) and try_add(add_key, add_value, add_timeout) in one
+        round trip; (1, None) when Redis did not answer."""
+        key = self.make_and_validate_key(key, version)
+        add_key = self.make_and_validate_key(add_key, version)
+        try:
+            client = self._cache.get_client(key, write=True)
+            count, added = self._script(client, self.COUNT_AND_ADD_SCRIPT)(
+                keys=[key, add_key], args=[start, add_value, add_timeout]
+            )
+            return count, bool(added)
+        except RedisError as error:
+            self._unavailable("count_and_add", error)
+            return 1, None
+
     def count(self, key, timeout: int | None, version=None, *, start: int = 0) -> int:
         """Counts one up and returns the new count; a new counter starts at start + 1 and
         expires after `timeout` seconds (None: never). One round trip, where add-then-incr costs
@@ -110,9 +142,7 @@ class TolerantRedisCache(RedisCache):
             client = self._cache.get_client(key, write=True)
             if timeout is None and not start:
                 return client.incr(key)
-            script = self._scripts.get(id(client))
-            if script is None:
-                script = self._scripts[id(client)] = client.register_script(self.COUNT_SCRIPT)
+            script = self._script(client, self.COUNT_SCRIPT)
             return script(keys=[key], args=[start, "" if timeout is None else timeout])
         except RedisError as error:
             self._unavailable("count", error)
@@ -165,3 +195,14 @@ def count(cache, key: str, timeout: int | None, *, start: int = 0) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, start + 1, timeout=timeout)
         return start + 1
+
+
+def count_and_add(
+    cache, key: str, *, start: int = 0, add_key: str, add_value: int, add_timeout: int
+) -> tuple[int, bool | None]:
+    """count(cache, key, None, start=start) and an add of add_key: in one round trip on Redis.
+    The add's answer is None when the cache could not say."""
+    both = getattr(cache, "count_and_add", None)  # TolerantRedisCache
+    if both is not None:
+        return both(key, start=start, add_key=add_key, add_value=add_value, add_timeout=add_timeout)
+    return count(cache, key, None, start=start), cache.add(add_key, add_value, timeout=add_timeout)

@@ -228,11 +228,20 @@ def kick_sweep() -> None:
     a queued sweep has not begun, and a sweep deletes the key before it reads the due e-mails."""
     from django.core.cache import cache
 
+    add = getattr(cache, "try_add", cache.add)  # TolerantRedisCache answers None on an error
+    kicked(add(KICK_KEY, 1, timeout=KICK_SECONDS))
+
+
+def kicked(added: bool | None) -> None:
+    """The rest of kick_sweep once the key was added (True), found (False) or the cache could
+    not say (None: a sweep is queued anyway). For a caller that adds KICK_KEY itself, together
+    with another write."""
+    from django.core.cache import cache
+
     from ..tasks import sweep_messages
 
-    add = getattr(cache, "try_add", cache.add)  # TolerantRedisCache answers None on an error
-    if add(KICK_KEY, 1, timeout=KICK_SECONDS) is False:
-        return  # a sweep is queued and has not begun (the cache unreadable: queue one anyway)
+    if added is False:
+        return  # a sweep is queued and has not begun
     try:
         sweep_messages.apply_async(retry=False)
     except Exception as exc:  # kombu raises OperationalError and the transport's own errors

@@ -114,3 +114,38 @@ def _wait_until_waiting_for_a_lock(pid: int, timeout: float = 30) -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the booking never waited for the rival's lock")
+
+
+def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_kicks_the_worker(
+    clock, counsellor, location, appointment_service, person, broker, monkeypatch
+):
+    from django.core.cache import cache
+
+    from booking import freecache
+
+    start = TUESDAY_9 + dt.timedelta(days=7)
+    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
+    monkeypatch.setattr(freecache, "MEMO_SECONDS", 3600)  # the generations as read a moment ago
+    bookings, _static = freecache.generations()
+    client = cache._cache.get_client(write=True)
+    sent = []
+    real_execute = type(client).execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(args[0])
+        return real_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    book_appointment(service=appointment_service, location=location, start=start, person=person)
+    # The generation and the kick in one; the kick was new, so the sweep goes to the broker.
+    assert sent == ["EVALSHA", "LPUSH"]
+    sent.clear()
+    other = {**person, "email": "zweite@example.org"}
+    book_appointment(
+        service=appointment_service, location=location, start=start + dt.timedelta(hours=1), person=other
+    )
+    assert sent == ["EVALSHA"]  # the sweep is queued and has not begun: no second task
+    monkeypatch.undo()
+    assert freecache.generations()[0] == bookings + 2
+    [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
+    assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"

@@ -67,6 +67,38 @@ def test_a_counter_keeps_its_first_expiry_and_may_start_elsewhere():
     assert 0 < client.ttl(cache.make_key("limited")) <= 30
 
 
+def test_count_and_add_is_one_round_trip_and_answers_both(monkeypatch):
+    from django.core.cache import cache
+
+    from sozialamt.cache import count_and_add
+
+    client = cache._cache.get_client(write=True)
+    count_and_add(cache, "warm", add_key="warm-flag", add_value=1, add_timeout=5)  # loads the script
+    sent = []
+    real_execute = type(client).execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(args[0])
+        return real_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    first = count_and_add(cache, "generation", start=500, add_key="flag", add_value=1, add_timeout=30)
+    second = count_and_add(cache, "generation", start=900, add_key="flag", add_value=1, add_timeout=30)
+    assert sent == ["EVALSHA", "EVALSHA"]
+    monkeypatch.undo()
+    assert first == (501, True) and second == (502, False)
+    assert 0 < client.ttl(cache.make_key("flag")) <= 30 and cache.get("flag") == 1
+    assert client.ttl(cache.make_key("generation")) == -1
+    cache.delete("flag")
+    assert count_and_add(cache, "generation", add_key="flag", add_value=1, add_timeout=30) == (503, True)
+
+
+def test_count_and_add_on_a_dead_redis_cannot_say(dead_cache):
+    from sozialamt.cache import count_and_add
+
+    assert count_and_add(dead_cache, "generation", add_key="flag", add_value=1, add_timeout=30) == (1, None)
+
+
 def test_count_on_a_dead_redis_answers_one(dead_cache):
     from sozialamt.cache import count
 
