@@ -39,6 +39,8 @@ def _database(url_var: str = "DATABASE_URL") -> dict:
     # replaced before a request uses it.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+    if engine.endswith("postgresql"):
+        config["ENGINE"] = "sozialamt.postgres"  # Django's, with a cheaper health check
     if "sqlite" in config["ENGINE"]:
         # Writers wait for each other instead of failing with "database is locked".
         config.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
