@@ -135,7 +135,7 @@ def keys(*parts) -> tuple[str | None, str | None]:
 
 # The shape of the static entries: raised when it changes, so that a new release never reads
 # what an older one left in the cache (say a StaticPlan without a field the new code uses).
-STATIC_FORMAT = 2
+STATIC_FORMAT = 3
 
 
 def get(cache_key: str | None):

@@ -112,14 +112,15 @@ def availability(
     return Availability(service, location, static.window, days, offered=static.offered)
 
 
-def static_plan(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> StaticPlan:
-    """The office's day, the booking window and the counsellors' hours and absences for one day,
-    without the bookings: what a booking checks its time against before the database decides
-    who is free. No queries when cached."""
+def static_plan(*, service: Service, location: Location, now: dt.datetime) -> StaticPlan:
+    """The office's days, the booking window and the counsellors' hours and absences over the
+    whole window, without the bookings: what a booking checks its time against before the
+    database decides who is free. The free-times page's default range shares the entry, so the
+    page a citizen books from has it ready. No queries when cached."""
     today = timezone.localdate(now)
     horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
-    _full, static_key = freecache.keys(service.pk, location.pk, day, day, today)
-    return _static_plan(service, location, day, day, today, horizon_end, static_key)
+    _full, static_key = freecache.keys(service.pk, location.pk, today, horizon_end, today)
+    return _static_plan(service, location, today, horizon_end, today, horizon_end, static_key)
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,16 @@ class StaticPlan:
     days: list
     counsellors: list[CounsellorPlan]
     offered: bool  # the location offers the service at all
-    # The counsellors whose hours offer a start (see services._candidates), as this process
-    # worked them out: only starts someone offers, so it holds at most the day's grid.
+    # Worked out in this process as needed (see services._candidates): the days by date, and
+    # the counsellors whose hours offer a start (only starts someone offers: at most the grid).
+    by_date: dict = field(default_factory=dict, compare=False, repr=False)
     offering: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def day(self, date: dt.date):
+        """The office's day on that date, None outside the plan."""
+        if not self.by_date:
+            self.by_date.update((d.date, d) for d in self.days)
+        return self.by_date.get(date)
 
 
 def _static_plan(service, location, start, end, today, horizon_end, cache_key) -> StaticPlan:

@@ -39,6 +39,10 @@ class TolerantRedisCache(RedisCache):
         self._class = ReusingRedisCacheClient
         self._scripts: dict[tuple[int, str], object] = {}
 
+    def validate_key(self, key) -> None:
+        """Redis takes any key: Django's check of each key against memcached's limits (a loop
+        over its characters on every call) is left out."""
+
     def _unavailable(self, operation: str, error: RedisError) -> None:
         logger.warning("Cache unavailable during %s: %s", operation, type(error).__name__)
 

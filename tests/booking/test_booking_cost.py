@@ -27,7 +27,7 @@ def test_a_booking_with_contact_limit_and_messages_is_one_round_trip(
     for _n in range(5):
         CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
     start = TUESDAY_9 + dt.timedelta(days=7)  # far enough ahead for an e-mail reminder too
-    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
+    static_plan(service=appointment_service, location=location, now=timezone.now())
     person = {**person, "reminder": "email", "phone": "0251 4920"}  # both contacts: two locks
     connection.close()  # a new connection: nothing prepared yet
     with django_assert_num_queries(2) as first:
@@ -124,21 +124,21 @@ def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_ki
     from booking import freecache
 
     start = TUESDAY_9 + dt.timedelta(days=7)
-    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
+    static_plan(service=appointment_service, location=location, now=timezone.now())
     monkeypatch.setattr(freecache, "MEMO_SECONDS", 3600)  # the generations as read a moment ago
     bookings, _static = freecache.generations()
     client = cache._cache.get_client(write=True)
     sent = []
-    real_execute = type(client).execute_command
+    real_execute = client.execute_command
 
-    def counted(self, *args, **kwargs):
+    def counted(*args, **kwargs):
         sent.append(args[0])
-        return real_execute(self, *args, **kwargs)
+        return real_execute(*args, **kwargs)
 
-    monkeypatch.setattr(type(client), "execute_command", counted)
+    monkeypatch.setattr(client, "execute_command", counted)  # the cache's client, not the broker's
     book_appointment(service=appointment_service, location=location, start=start, person=person)
-    # The generation and the kick in one; the kick was new, so the sweep goes to the broker.
-    assert sent == ["EVALSHA", "LPUSH"]
+    assert sent == ["EVALSHA"]  # the generation and the kick in one
+    assert redis.Redis.from_url(broker).llen("celery") == 1  # the kick was new: the sweep is queued
     sent.clear()
     other = {**person, "email": "zweite@example.org"}
     book_appointment(
@@ -149,3 +149,27 @@ def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_ki
     assert freecache.generations()[0] == bookings + 2
     [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
     assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"
+
+
+def test_the_free_times_a_citizen_looked_at_leave_the_booking_one_query(
+    clock, counsellor, location, appointment_service, person, django_assert_num_queries
+):
+    """The booking checks its time against the same cached plan the free-times page made."""
+    from django.core.cache import cache
+
+    from booking import freecache
+    from booking.reminders.services import KICK_KEY
+    from booking.selectors import availability
+
+    by_email = {**person, "reminder": "email"}  # a letter's posting day reads the calendar
+    start = TUESDAY_9 + dt.timedelta(days=7)
+    book_appointment(service=appointment_service, location=location, start=start, person=by_email)  # prepares
+    cache.clear()  # nothing cached anywhere: only the page's read fills it
+    freecache.clear_local()
+    cache.add(KICK_KEY, 1)  # a sweep is queued: its e-mails are not this test's queries
+    availability(service=appointment_service, location=location)  # the page's default range
+    other = {**by_email, "email": "zweite@example.org"}
+    with django_assert_num_queries(1):
+        book_appointment(
+            service=appointment_service, location=location, start=start + dt.timedelta(hours=1), person=other
+        )
