@@ -1,5 +1,5 @@
 """Booking bench: SQL queries of the free-times page and API with 0 and 2,000 bookings, and
-requests per second under gunicorn (2 workers) of the 4-week free-times API and of booking
+requests per second under gunicorn (4 sync workers, as the README deploys it) of the 4-week free-times API and of booking
 POSTs against a trivial Django view served the same way in the same run.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_booking_bench \\
@@ -35,7 +35,7 @@ ENV = {
 }
 os.environ.update(ENV)
 PORT = int(os.environ.get("BENCH_PORT", "8102"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))  # as the README deploys it
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # >1: gthread workers
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENT_THREADS", "4"))
@@ -275,8 +275,8 @@ def main() -> None:
         # moves the yardstick and the endpoints alike.
         chunk = -(-measured // ROUNDS)
         for n in range(ROUNDS):
-            trivial.add(*load("GET", "/bench/trivial", [None] * 1000))
-            free.add(*load("GET", api, [None] * 150))
+            trivial.add(*load("GET", "/bench/trivial", [None] * 3000))
+            free.add(*load("GET", api, [None] * 300))
             posts.add(
                 *load("POST", "/api/v1/bookings", bodies[warm_up + n * chunk : warm_up + (n + 1) * chunk])
             )
