@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from django.db import DatabaseError, IntegrityError, connection, models
 from django.utils import timezone
 
-from .models import Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
+from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
 from .selectors import day_range
 
 BOOKED, TAKEN, LIMIT = "booked", "taken", "limit"
@@ -50,7 +50,6 @@ def booking(
         "max_active": max_active,
         "service": appointment.service_id,
         "candidates": candidates,
-        "units": units,
         "first_unit": units[0],
         "last_unit": units[-1],
         "start": appointment.start,
@@ -182,9 +181,15 @@ def _columns(model: type[models.Model]) -> list[str]:
 def _values(prefix: str, instance: models.Model, skip: frozenset[str]) -> dict:
     # pre_save fills auto_now_add fields, as Model.save does.
     return {
-        f"{prefix}_{f.attname}": f.get_db_prep_save(f.pre_save(instance, True), connection)
+        f"{prefix}_{f.attname}": _plain(f.get_db_prep_save(f.pre_save(instance, True), connection))
         for f in _fields(type(instance), skip)
     }
+
+
+def _plain(value):
+    """A choice (a str subclass) as a plain str: the driver adapts a str at once, a subclass
+    only after searching for an adapter."""
+    return str(value) if isinstance(value, str) and type(value) is not str else value
 
 
 def _insert(table_model: type[models.Model], prefix: str, source: str, from_source: dict[str, str]) -> str:
@@ -249,7 +254,8 @@ def _text(keys: int, email: bool, phone: bool, messages: int) -> Text:
         f"appointment AS ({_insert(Appointment, 'a', 'pick, limit_ok', {'counsellor_id': 'pick.id'})}"
         " WHERE limit_ok.ok RETURNING id, counsellor_id)",
         f"occupancy AS (INSERT INTO {occupancy} (counsellor_id, unit_start, appointment_id)"
-        " SELECT a.counsellor_id, u, a.id FROM appointment a, unnest(%(units)s::timestamptz[]) AS u)",
+        " SELECT a.counsellor_id, u, a.id FROM appointment a, generate_series(%(first_unit)s::timestamptz,"
+        f" %(last_unit)s::timestamptz, interval '{UNIT_MINUTES} minutes') AS u)",
         f"history AS ({_insert(AppointmentHistory, 'h', 'appointment a', {'appointment_id': 'a.id'})})",
         *(
             f"m{n} AS ({_insert(Message, f'm{n}', 'appointment a', {'appointment_id': 'a.id'})} RETURNING id)"
