@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
 from weakref import WeakKeyDictionary
 
 from django.db import DatabaseError, IntegrityError, connection, models
@@ -49,7 +52,8 @@ def booking(
         "phone": phone,
         "max_active": max_active,
         "service": appointment.service_id,
-        "candidates": candidates,
+        # An array literal: the driver adapts a list item by item, a str at once.
+        "candidates": "{" + ",".join(str(int(c)) for c in candidates) + "}",
         "first_unit": units[0],
         "last_unit": units[-1],
         "start": appointment.start,
@@ -59,6 +63,8 @@ def booking(
         "day_start": day_start,
         "day_end": day_end,
     }
+    # Times in ISO form: the driver adapts a datetime through Python calls, a str at once.
+    params = {name: v.isoformat() if isinstance(v, dt.datetime) else v for name, v in params.items()}
     params |= {f"key{n}": key for n, key in enumerate(contact_keys)}
     params |= _values("a", appointment, skip=frozenset({"counsellor_id"}))
     params |= _values("h", history, skip=frozenset({"appointment_id"}))
@@ -179,28 +185,35 @@ def _columns(model: type[models.Model]) -> list[str]:
 
 
 def _values(prefix: str, instance: models.Model, skip: frozenset[str]) -> dict:
+    """The row as one JSON parameter, keyed by column: the statement makes a row of the table's
+    type of it (jsonb_populate_record), so the driver quotes one value, not one per column."""
     # pre_save fills auto_now_add fields, as Model.save does.
-    return {
-        f"{prefix}_{f.attname}": _plain(f.get_db_prep_save(f.pre_save(instance, True), connection))
+    row = {
+        f.column: f.get_db_prep_save(f.pre_save(instance, True), connection)
         for f in _fields(type(instance), skip)
     }
+    return {prefix: json.dumps(row, default=_json_value, ensure_ascii=False)}
 
 
-def _plain(value):
-    """A choice (a str subclass) as a plain str: the driver adapts a str at once, a subclass
-    only after searching for an adapter."""
-    return str(value) if isinstance(value, str) and type(value) is not str else value
+def _json_value(value) -> str:
+    if isinstance(value, dt.date | dt.time):  # datetime too, with its offset
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
 def _insert(table_model: type[models.Model], prefix: str, source: str, from_source: dict[str, str]) -> str:
-    """INSERT … SELECT of one row: columns named in from_source come from the source row."""
+    """INSERT … SELECT of one row from the JSON parameter `prefix` (see _values); columns
+    named in from_source come from the source row instead."""
     fields = _fields(table_model, frozenset(from_source))
     qn = connection.ops.quote_name
+    table = qn(table_model._meta.db_table)
     columns = [qn(f.column) for f in fields] + [qn(column) for column in from_source]
-    values = [f"%({prefix}_{f.attname})s" for f in fields] + list(from_source.values())
+    values = [f"r.{qn(f.column)}" for f in fields] + list(from_source.values())
     return (
-        f"INSERT INTO {qn(table_model._meta.db_table)} ({', '.join(columns)})"
-        f" SELECT {', '.join(values)} FROM {source}"
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}"
+        f" FROM {source}, jsonb_populate_record(NULL::{table}, %({prefix})s::jsonb) AS r"
     )
 
 
