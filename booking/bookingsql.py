@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 
 from django.db import DatabaseError, IntegrityError, connection, models
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
 from .selectors import day_range
@@ -187,18 +188,17 @@ def _columns(model: type[models.Model]) -> list[str]:
 def _values(prefix: str, instance: models.Model, skip: frozenset[str]) -> dict:
     """The row as one JSON parameter, keyed by column: the statement makes a row of the table's
     type of it (jsonb_populate_record), so the driver quotes one value, not one per column."""
-    # pre_save fills auto_now_add fields, as Model.save does.
-    row = {
-        f.column: f.get_db_prep_save(f.pre_save(instance, True), connection)
-        for f in _fields(type(instance), skip)
-    }
+    # pre_save fills auto_now_add fields, as Model.save does. The values go as they are: the
+    # database converts the JSON text to each column's type (get_db_prep_save would only copy
+    # them for these fields, and costs as much as all the rest).
+    row = {f.column: f.pre_save(instance, True) for f in _fields(type(instance), skip)}
     return {prefix: json.dumps(row, default=_json_value, ensure_ascii=False)}
 
 
 def _json_value(value) -> str:
     if isinstance(value, dt.date | dt.time):  # datetime too, with its offset
         return value.isoformat()
-    if isinstance(value, Decimal | UUID):
+    if isinstance(value, Decimal | UUID | Promise):  # Promise: a lazy translation
         return str(value)
     raise TypeError(f"no JSON form for {type(value).__name__}")
 

@@ -151,3 +151,28 @@ def test_a_statement_that_stays_lost_raises_instead_of_trying_on(book, monkeypat
         book(0)
     assert len(prepared) == 2  # prepared, then once anew, then no more
     assert not Appointment.objects.exists()
+
+
+def test_a_row_goes_as_one_json_value_that_postgres_reads_back_as_typed_columns(clock, counsellor):
+    """What the statement gets for a row: times with their offset, choices and lazy texts as
+    text, nothing lost; PostgreSQL makes the table's row of it."""
+    import json
+
+    from django.utils.translation import gettext_lazy
+
+    from booking import bookingsql
+    from booking.models import AppointmentHistory
+
+    history = AppointmentHistory(
+        appointment_id=None, new_status=Appointment.Status.BOOKED, note=gettext_lazy("gebucht")
+    )
+    [(name, text)] = bookingsql._values("h", history, skip=frozenset({"appointment_id"})).items()
+    row = json.loads(text)
+    assert name == "h" and row["new_status"] == "booked" and row["note"] == "gebucht"
+    assert row["at"].endswith("+00:00")  # auto_now_add filled, with its offset
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.new_status, r.note, r.at FROM jsonb_populate_record(NULL::booking_appointmenthistory, %s) r",
+            [text],
+        )
+        assert cursor.fetchone() == ("booked", "gebucht", history.at)
