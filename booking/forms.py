@@ -31,11 +31,15 @@ REMINDERS = [
     (Appointment.Reminder.NONE, _("keine Erinnerung")),
 ]
 FILL_SALT = "booking.form-rendered"
+MAX_EMAIL = Appointment._meta.get_field("email").max_length
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 /()\-]{4,38}$", _("Bitte nur Ziffern, Leerzeichen und + / ( ) - eingeben.")
 )
 postcode_validator = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat fünf Ziffern, zum Beispiel 48155."))
-no_controls = RegexValidator(r"^[^\x00-\x1f\x7f]*$", _("Dieses Feld enthält unzulässige Zeichen."))
+# Control characters, and lone surrogates (which JSON can carry but no database can store).
+no_controls = RegexValidator(
+    r"^[^\x00-\x1f\x7f\ud800-\udfff]*$", _("Dieses Feld enthält unzulässige Zeichen.")
+)
 
 
 class PersonForm(forms.Form):
@@ -45,7 +49,7 @@ class PersonForm(forms.Form):
     reminder = forms.ChoiceField(
         label=_("Wie möchten Sie erinnert werden?"), choices=REMINDERS, widget=forms.RadioSelect
     )
-    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254, required=False)
+    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=MAX_EMAIL, required=False)
     street = forms.CharField(
         label=_("Straße und Hausnummer"), max_length=60, required=False, validators=[no_controls]
     )
@@ -74,6 +78,13 @@ class PersonForm(forms.Form):
         validators=[no_controls],
     )
 
+    def clean_email(self) -> str:
+        # Stored in lower case; a few letters grow when lowered ("İ" becomes two characters).
+        email = self.cleaned_data.get("email", "").lower()
+        if len(email) > MAX_EMAIL:
+            raise forms.ValidationError(_("Diese E-Mail-Adresse ist zu lang."))
+        return email
+
     def clean(self) -> dict:
         data = super().clean()
         reminder = data.get("reminder")
@@ -101,9 +112,7 @@ class PersonForm(forms.Form):
 
     def person(self) -> dict:
         """The cleaned data as the booking service takes it."""
-        data = dict(self.cleaned_data)
-        data["email"] = data.get("email", "").lower()
-        return data
+        return dict(self.cleaned_data)
 
 
 class _SharedFields(dict):

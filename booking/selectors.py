@@ -112,15 +112,21 @@ def availability(
     return Availability(service, location, static.window, days, offered=static.offered)
 
 
-def static_plan(*, service: Service, location: Location, now: dt.datetime) -> StaticPlan:
-    """The office's days, the booking window and the counsellors' hours and absences over the
-    whole window, without the bookings: what a booking checks its time against before the
-    database decides who is free. The free-times page's default range shares the entry, so the
-    page a citizen books from has it ready. No queries when cached."""
+def static_plan(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> StaticPlan:
+    """The office's days, the booking window and the counsellors' hours and absences without
+    the bookings: what a booking on `day` checks its time against before the database decides
+    who is free. For a day in the free-times page's default range, the page's cached entry (so
+    the page a citizen books from has it ready); else, or uncached, the one day. No queries
+    when cached."""
     today = timezone.localdate(now)
     horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
-    _full, static_key = freecache.keys(service.pk, location.pk, today, horizon_end, today)
-    return _static_plan(service, location, today, horizon_end, today, horizon_end, static_key)
+    page_end = min(horizon_end, today + dt.timedelta(days=MAX_RANGE_DAYS))  # as availability()
+    if today <= day <= page_end:
+        _full, static_key = freecache.keys(service.pk, location.pk, today, page_end, today)
+        if static_key:
+            return _static_plan(service, location, today, page_end, today, horizon_end, static_key)
+    _full, static_key = freecache.keys(service.pk, location.pk, day, day, today)
+    return _static_plan(service, location, day, day, today, horizon_end, static_key)
 
 
 @dataclass(frozen=True)
@@ -138,8 +144,8 @@ class StaticPlan:
 
     def day(self, date: dt.date):
         """The office's day on that date, None outside the plan."""
-        if not self.by_date:
-            self.by_date.update((d.date, d) for d in self.days)
+        if not self.by_date:  # filled in one step: another thread never sees half of it
+            self.by_date.update({d.date: d for d in self.days})
         return self.by_date.get(date)
 
 

@@ -219,7 +219,7 @@ def _candidates(*, service: Service, location: Location, start: dt.datetime, now
     """The counsellors whose hours offer `start`, bookings aside; the same refusals as _free_slot."""
     _check_offer(service=service, location=location, start=start, now=now)
     day = timezone.localtime(start).date()
-    plan = static_plan(service=service, location=location, now=now)
+    plan = static_plan(service=service, location=location, day=day, now=now)
     if not plan.offered:
         raise _not_offered()
     office_day = plan.day(day)

@@ -85,6 +85,17 @@ def test_the_api_form_shares_its_fields_and_one_request_errors_never_reach_the_n
     assert Appointment.objects.get().email == "erika@example.org"
 
 
+def test_input_the_database_could_not_store_is_a_422_not_a_500(client, clock, counsellor, relaxed_limits):
+    # "İ" lowered is two characters: the address grows past what the column holds.
+    long_when_lowered = payload(email="İ" * 200 + "@example.org")
+    lone_surrogate = '{"service": "grundsicherung", "location": "stadthaus-3", "start": "2026-12-01T08:00:00Z", "name": "A\\ud800", "reminder": "none"}'
+    response = client.post(f"{BASE}/bookings", long_when_lowered, content_type="application/json")
+    assert response.status_code == 422 and "email" in [e["loc"][-1] for e in response.json()["detail"]]
+    response = client.post(f"{BASE}/bookings", lone_surrogate, content_type="application/json")
+    assert response.status_code == 422 and "name" in [e["loc"][-1] for e in response.json()["detail"]]
+    assert not Appointment.objects.exists()
+
+
 def test_an_unknown_token_is_a_404(client, db):
     assert client.get(f"{BASE}/bookings/unknown-token").status_code == 404
 

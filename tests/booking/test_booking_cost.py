@@ -27,7 +27,7 @@ def test_a_booking_with_contact_limit_and_messages_is_one_round_trip(
     for _n in range(5):
         CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
     start = TUESDAY_9 + dt.timedelta(days=7)  # far enough ahead for an e-mail reminder too
-    static_plan(service=appointment_service, location=location, now=timezone.now())
+    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
     person = {**person, "reminder": "email", "phone": "0251 4920"}  # both contacts: two locks
     connection.close()  # a new connection: nothing prepared yet
     with django_assert_num_queries(2) as first:
@@ -124,7 +124,7 @@ def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_ki
     from booking import freecache
 
     start = TUESDAY_9 + dt.timedelta(days=7)
-    static_plan(service=appointment_service, location=location, now=timezone.now())
+    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
     monkeypatch.setattr(freecache, "MEMO_SECONDS", 3600)  # the generations as read a moment ago
     bookings, _static = freecache.generations()
     client = cache._cache.get_client(write=True)

@@ -81,7 +81,9 @@ def round_trips(monkeypatch):
 @pytest.fixture
 def plan(clock, counsellor, appointment_service, location):
     """Tuesday's static plan, as a booking for that day reads it."""
-    return lambda: static_plan(service=appointment_service, location=location, now=timezone.now())
+    return lambda: static_plan(
+        service=appointment_service, location=location, day=TUESDAY, now=timezone.now()
+    )
 
 
 def tuesday_hours(found) -> list:
