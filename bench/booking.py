@@ -1,6 +1,8 @@
 """Booking bench: SQL queries of the free-times page and API with 0 and 2,000 bookings, and
-requests per second under gunicorn (4 sync workers, as the README deploys it) of the 4-week free-times API and of booking
-POSTs against a trivial Django view served the same way in the same run.
+requests per second under gunicorn (4 sync workers, as the README deploys it) of the 4-week
+free-times API and of booking POSTs against a trivial Django view served the same way in the
+same run: rounds of each kind in turn, so that the machine's changing speed moves the yardstick
+and the endpoints alike. The ratios are those of the totals over the rounds.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_booking_bench \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/booking.py
