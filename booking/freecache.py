@@ -67,12 +67,9 @@ def _first_generation() -> int:
 
 def forget() -> None:
     """Drops this process's memo of the generations."""
-    global _memo, _forgotten, _memo_before_forget
+    global _memo, _forgotten
     _forgotten += 1
-    _memo_before_forget, _memo = _memo, None
-
-
-_memo_before_forget: tuple[float, tuple[int, int]] | None = None
+    _memo = None
 
 
 def bump_after_commit(*, static: bool = False) -> None:
@@ -85,8 +82,7 @@ def bump_after_commit(*, static: bool = False) -> None:
 
 
 def _bump(*names: str) -> None:
-    forget()
-    forgotten, memo = _forgotten, _memo_before_forget
+    memo, forgotten = _forget_for_bump()
     found = {name: count(cache, name, None, start=_first_generation()) for name in names or (BOOKINGS_KEY,)}
     _remember_bump(found, forgotten, memo)
 
@@ -95,8 +91,7 @@ def bump_and_add(add_key: str, add_value: int, add_timeout: int) -> bool | None:
     """For a booking change that is committed already: bumps the bookings generation and, in
     the same round trip, adds another key to the cache (see sozialamt.cache.count_and_add);
     returns the add's answer."""
-    forget()
-    forgotten, memo = _forgotten, _memo_before_forget
+    memo, forgotten = _forget_for_bump()
     generation, added = count_and_add(
         cache,
         BOOKINGS_KEY,
@@ -107,6 +102,13 @@ def bump_and_add(add_key: str, add_value: int, add_timeout: int) -> bool | None:
     )
     _remember_bump({BOOKINGS_KEY: generation}, forgotten, memo)
     return added
+
+
+def _forget_for_bump():
+    """Forgets the memo; returns what it held and the count of forgets, for _remember_bump."""
+    memo = _memo
+    forget()
+    return memo, _forgotten
 
 
 def _remember_bump(found: dict[str, int], forgotten: int, memo) -> None:

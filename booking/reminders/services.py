@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -226,8 +227,6 @@ def kick_sweep() -> None:
 
     Why nothing is missed: a booking commits before it kicks; a kick finds the key only while
     a queued sweep has not begun, and a sweep deletes the key before it reads the due e-mails."""
-    from django.core.cache import cache
-
     add = getattr(cache, "try_add", cache.add)  # TolerantRedisCache answers None on an error
     kicked(add(KICK_KEY, 1, timeout=KICK_SECONDS))
 
@@ -236,8 +235,6 @@ def kicked(added: bool | None) -> None:
     """The rest of kick_sweep once the key was added (True), found (False) or the cache could
     not say (None: a sweep is queued anyway). For a caller that adds KICK_KEY itself, together
     with another write."""
-    from django.core.cache import cache
-
     from ..tasks import sweep_messages
 
     if added is False:
@@ -251,8 +248,6 @@ def kicked(added: bool | None) -> None:
 
 def sweep_kicked() -> None:
     """The sweep begins: the next commit kicks again."""
-    from django.core.cache import cache
-
     cache.delete(KICK_KEY)
 
 
