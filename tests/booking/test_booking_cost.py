@@ -117,25 +117,16 @@ def _wait_until_waiting_for_a_lock(pid: int, timeout: float = 30) -> None:
 
 
 def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_kicks_the_worker(
-    clock, counsellor, location, appointment_service, person, broker, monkeypatch
+    clock, counsellor, location, appointment_service, person, broker, monkeypatch, redis_commands
 ):
-    from django.core.cache import cache
-
     from booking import freecache
 
     start = TUESDAY_9 + dt.timedelta(days=7)
     static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
     monkeypatch.setattr(freecache, "MEMO_SECONDS", 3600)  # the generations as read a moment ago
     bookings, _static = freecache.generations()
-    client = cache._cache.get_client(write=True)
-    sent = []
-    real_execute = client.execute_command
-
-    def counted(*args, **kwargs):
-        sent.append(args[0])
-        return real_execute(*args, **kwargs)
-
-    monkeypatch.setattr(client, "execute_command", counted)  # the cache's client, not the broker's
+    sent = redis_commands
+    sent.clear()
     book_appointment(service=appointment_service, location=location, start=start, person=person)
     assert sent == ["EVALSHA"]  # the generation and the kick in one
     assert redis.Redis.from_url(broker).llen("celery") == 1  # the kick was new: the sweep is queued

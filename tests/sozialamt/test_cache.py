@@ -28,7 +28,7 @@ def test_the_start_page_renders_while_redis_is_down(client, dead_cache, location
     assert client.get("/").status_code == 200
 
 
-def test_count_starts_at_one_expires_and_costs_one_round_trip(settings, monkeypatch):
+def test_count_starts_at_one_expires_and_costs_one_round_trip(settings, monkeypatch, redis_commands):
     from django.core.cache import cache
 
     from sozialamt.cache import count
@@ -36,14 +36,8 @@ def test_count_starts_at_one_expires_and_costs_one_round_trip(settings, monkeypa
     assert settings.REDIS_URL, "the test suite runs against Redis (make test sets REDIS_URL)"
     client = cache._cache.get_client(write=True)
     assert count(cache, "visits", 30) == 1  # loads the script into Redis if it is not there yet
-    sent = []
-    real_execute = type(client).execute_command
-
-    def counted(self, *args, **kwargs):
-        sent.append(args[0])
-        return real_execute(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counted)
+    sent = redis_commands
+    sent.clear()
     assert [count(cache, "visits", 30) for _ in range(2)] == [2, 3]
     assert sent == ["EVALSHA"] * 2  # one command each, run by Redis as a whole
     monkeypatch.undo()
@@ -67,21 +61,15 @@ def test_a_counter_keeps_its_first_expiry_and_may_start_elsewhere():
     assert 0 < client.ttl(cache.make_key("limited")) <= 30
 
 
-def test_count_and_add_is_one_round_trip_and_answers_both(monkeypatch):
+def test_count_and_add_is_one_round_trip_and_answers_both(monkeypatch, redis_commands):
     from django.core.cache import cache
 
     from sozialamt.cache import count_and_add
 
     client = cache._cache.get_client(write=True)
     count_and_add(cache, "warm", add_key="warm-flag", add_value=1, add_timeout=5)  # loads the script
-    sent = []
-    real_execute = type(client).execute_command
-
-    def counted(self, *args, **kwargs):
-        sent.append(args[0])
-        return real_execute(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counted)
+    sent = redis_commands
+    sent.clear()
     first = count_and_add(cache, "generation", start=500, add_key="flag", add_value=1, add_timeout=30)
     second = count_and_add(cache, "generation", start=900, add_key="flag", add_value=1, add_timeout=30)
     assert sent == ["EVALSHA", "EVALSHA"]
