@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
-from . import freecache, services
+from . import services
 from .forms import PersonDataForm
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
@@ -223,24 +223,14 @@ def free_times(request: HttpRequest, query: Query[FreeTimesQuery]):
     found = _range(query.start, query.end, MAX_RANGE_DAYS)
     if isinstance(found, Status):
         return found
-    # The whole answer is cached: the most frequent request costs no query and no serialising.
-    cache_key, _static = freecache.keys("api", query.service, query.location, *found, _minute())
-    body = freecache.get(cache_key)
-    if body is None:
-        service, location = service_and_location(query.service, query.location)
-        if not location:
-            return Status(
-                404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
-            )
-        avail = availability(service=service, location=location, start=found[0], end=found[1])
-        body = FreeTimesOut.model_validate(_free_times_out(avail)).model_dump_json().encode()
-        freecache.put(cache_key, body)
+    service, location = service_and_location(query.service, query.location)
+    if not location:
+        return Status(
+            404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
+        )
+    avail = availability(service=service, location=location, start=found[0], end=found[1])
+    body = FreeTimesOut.model_validate(_free_times_out(avail)).model_dump_json()
     return HttpResponse(body, content_type="application/json; charset=utf-8")
-
-
-def _minute() -> int:
-    # Part of the key so that times which have begun drop out within a minute.
-    return int(timezone.now().timestamp() // 60)
 
 
 def _free_times_out(avail) -> dict:

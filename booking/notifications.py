@@ -31,36 +31,3 @@ def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, 
 def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
     """The citizen asked for a new personal link: the confirmation goes out again with it."""
     services.resend_confirmation(appointment=appointment, link=manage_url)
-
-
-def new_booking_messages(appointment: Appointment, *, manage_url: str, now) -> tuple[list, bool]:
-    """For the one-statement booking on PostgreSQL: the unsaved confirmation and reminder rows
-    (the statement writes them) and whether a letter would come too late."""
-    return services.new_booking_messages(appointment, manage_url, now)
-
-
-def letter_too_late(appointment: Appointment) -> None:
-    """The one-statement booking came too late for a letter: the citizen goes on the call list
-    (in the booking's transaction)."""
-    services.add_to_call_list(appointment=appointment, reason=services.CallListEntry.Reason.TOO_LATE)
-
-
-def booking_inserted(messages: list, *, now) -> None:
-    """After the one-statement booking wrote its messages: the e-mails due now go to the worker
-    after commit."""
-    services.queue_after_commit(services.to_send_now(messages, now))
-
-
-def due_now(messages: list, *, now) -> bool:
-    """Whether any of the one-statement booking's messages is an e-mail due now."""
-    return bool(services.to_send_now(messages, now))
-
-
-# For a booking committed already, whose caller adds the worker's kick to the cache itself
-# (together with another write): the key, value and timeout to add, then kicked(answer).
-KICK = (services.KICK_KEY, 1, services.KICK_SECONDS)
-
-
-def kicked(added: bool | None) -> None:
-    """The e-mails due now go to the worker: the kick's add answered True, False or None."""
-    services.kicked(added)

@@ -1,11 +1,8 @@
-"""Per-client rate limits in the cache (Redis when configured): a counter per client and window."""
+"""Per-client rate limits (django-ratelimit, counting in the cache), keyed by client_ip."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
-
-from sozialamt.cache import count
+from django_ratelimit.core import is_ratelimited
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -28,8 +25,13 @@ def client_ip(request: HttpRequest) -> str:
 
 def over_limit(request: HttpRequest, scope: str, limit: int, *, window: int = 60) -> bool:
     """Counts this request; True when the client has sent more than `limit` in this window (s)."""
-    slot = int(timezone.now().timestamp() // window)
-    return count(cache, f"booking:rl:{scope}:{client_ip(request)}:{window}:{slot}", window + 30) > limit
+    return is_ratelimited(
+        request,
+        group=f"booking:{scope}",
+        key=lambda _group, request: client_ip(request),
+        rate=(limit, window),
+        increment=True,
+    )
 
 
 def too_many_anonymous(request: HttpRequest, person: dict) -> bool:

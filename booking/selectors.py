@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -16,7 +16,16 @@ from sozialamt.selectors import office_calendar
 
 from . import freecache
 from .models import Absence, Appointment, Counsellor, WorkingHours
-from .slots import CounsellorPlan, DayPlan, Slot, plan_days
+from .slots import (
+    Candidates,
+    CounsellorPlan,
+    DayPlan,
+    Slot,
+    day_candidates,
+    day_starts,
+    free_counsellors,
+    midnight,
+)
 
 # No API client may ask for more than this many days at once (it bounds the work per request).
 MAX_RANGE_DAYS = 62
@@ -69,100 +78,132 @@ def availability(
     start: dt.date | None = None,
     end: dt.date | None = None,
     now: dt.datetime | None = None,
-    ignore_appointment: int | None = None,
-    keep: bool = True,
+    ignore_appointment: Appointment | None = None,
 ) -> Availability:
-    """Free times per day from start to end (default: the whole booking window).
+    """Free times per day from start to end (default: the whole booking window), as if the
+    appointment to ignore (one being moved) were not booked.
 
-    Six queries, however many counsellors and bookings: counsellors, their working hours,
-    absences, booked times, opening hours, closures; none when cached (see freecache)."""
-    # keep=False: a one-off read (a booking's own check) that is not worth caching.
+    Seven queries uncached, however many counsellors and bookings: counsellors, their working
+    hours, absences, opening hours, closures, whether the location offers the service (these
+    cached until an admin edits the location), and the booked times of the days not cached."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
     start = start or today
-    end = min(end or horizon_end, start + dt.timedelta(days=MAX_RANGE_DAYS))
-    cache_key, static_key = freecache.keys(service.pk, location.pk, start, end, today)
-    if ignore_appointment is not None or not keep:
-        cache_key = None
-    if cache_key:
-        cached = freecache.get(cache_key)
-        if cached is not None:
-            window, days = cached
-            # A cached entry may be up to a minute old: today's times that have begun go.
-            days = [
-                replace(d, slots=tuple(s for s in d.slots if s.start > now)) if d.date == today else d
-                for d in days
-            ]
-            return Availability(service, location, window, days, offered=True)
-    static = _static_plan(service, location, start, end, today, horizon_end, static_key)
-    busy = _busy(static.counsellors, start, end, ignore_appointment)
-    days = plan_days(
-        days=static.days,
-        tz=timezone.get_default_timezone(),
-        counsellors=[replace(c, busy=busy.get(c.id, [])) for c in static.counsellors],
-        first_day=static.window.first_day,
-        last_day=static.window.last_day,
-        duration=dt.timedelta(minutes=service.duration_minutes),
-        step=dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES),
-        now=now,
+    end = min(
+        end or today + dt.timedelta(days=service.booking_horizon_days),
+        start + dt.timedelta(days=MAX_RANGE_DAYS),
     )
-    if static.offered:
-        freecache.put(cache_key, (static.window, days))
+    dates = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    version, stamps = freecache.versions(location.pk, dates)
+    static_key = f"booking:free:static:{location.pk}:{version}:{service.pk}:{start}:{end}:{today}"
+    day_keys = {
+        d: f"booking:free:day:{location.pk}:{version}:{stamps.get(d, '0')}:{service.pk}:{d}" for d in dates
+    }
+    cached = freecache.get_many([static_key, *day_keys.values()])
+    static = cached.get(static_key) or _static_plan(service, location, start, end, today, static_key)
+    bookable = [d.date for d in static.days if _bookable(static, d)]
+    # The day of the appointment to ignore is worked out afresh, and not cached.
+    own = {timezone.localdate(ignore_appointment.start)} if ignore_appointment else set()
+    starts = {d: cached[day_keys[d]] for d in bookable if day_keys[d] in cached and d not in own}
+    missing = [d for d in bookable if d not in starts]
+    if missing:
+        ignore = ignore_appointment.pk if ignore_appointment else None
+        busy = _busy([c for c, _plan in static.counsellors], missing[0], missing[-1], ignore)
+        computed = {d: _day_starts(static, d, busy) for d in missing}
+        freecache.set_many({day_keys[d]: found for d, found in computed.items() if d not in own})
+        starts.update(computed)
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    days = [
+        DayPlan(
+            d,
+            d.date in starts,
+            tuple(Slot(s, s + duration) for s in starts.get(d.date, ()) if s > now),
+        )
+        for d in static.days
+    ]
     return Availability(service, location, static.window, days, offered=static.offered)
 
 
-def static_plan(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> StaticPlan:
-    """The office's days, the booking window and the counsellors' hours and absences without
-    the bookings: what a booking on `day` checks its time against before the database decides
-    who is free. For a day in the free-times page's default range, the page's cached entry (so
-    the page a citizen books from has it ready); else, or uncached, the one day. No queries
-    when cached."""
+@dataclass(frozen=True)
+class Offer:
+    """Who could take a booking at a moment: whether the service is offered there at all, the
+    day can be booked, and the counsellors free then (least loaded that day first)."""
+
+    offered: bool
+    bookable_day: bool
+    counsellors: tuple[int, ...] = ()
+
+
+def offer_at(
+    *, service: Service, location: Location, start: dt.datetime, now: dt.datetime, ignore: int | None = None
+) -> Offer:
+    """The counsellors free at `start`, from the database (never cached), an appointment being
+    moved left out. One query once the hours are cached: the page a citizen booked from (the
+    default range) cached them already."""
     today = timezone.localdate(now)
-    horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
-    page_end = min(horizon_end, today + dt.timedelta(days=MAX_RANGE_DAYS))  # as availability()
-    if today <= day <= page_end:
-        _full, static_key = freecache.keys(service.pk, location.pk, today, page_end, today)
-        if static_key:
-            return _static_plan(service, location, today, page_end, today, horizon_end, static_key)
-    _full, static_key = freecache.keys(service.pk, location.pk, day, day, today)
-    return _static_plan(service, location, day, day, today, horizon_end, static_key)
+    day = timezone.localdate(start)
+    page_end = min(
+        today + dt.timedelta(days=service.booking_horizon_days), today + dt.timedelta(days=MAX_RANGE_DAYS)
+    )
+    first, last = (today, page_end) if today <= day <= page_end else (day, day)
+    version, _stamps = freecache.versions(location.pk, [])
+    static_key = f"booking:free:static:{location.pk}:{version}:{service.pk}:{first}:{last}:{today}"
+    static = freecache.get_many([static_key]).get(static_key) or _static_plan(
+        service, location, first, last, today, static_key
+    )
+    office_day = next((d for d in static.days if d.date == day), None)
+    if not static.offered or office_day is None or not _bookable(static, office_day):
+        return Offer(static.offered, False)
+    busy = _busy([c for c, _plan in static.counsellors], day, day, ignore)
+    tz = timezone.get_default_timezone()
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    found = free_counsellors(static.candidates(day), busy.get(day, {}), midnight(day, tz), start, duration)
+    return Offer(True, True, found)
 
 
 @dataclass(frozen=True)
 class StaticPlan:
-    """What changes only when an admin edits something: days, window, counsellors' hours."""
+    """What changes only when an admin edits something: days, window, the counsellors' grid
+    starts per day (working hours, opening hours, absences; bookings aside)."""
 
     window: Window
     days: list
-    counsellors: list[CounsellorPlan]
+    counsellors: list[tuple[int, dict[dt.date, Candidates]]]
     offered: bool  # the location offers the service at all
-    # Worked out in this process as needed (see services._candidates): the days by date, and
-    # the counsellors whose hours offer a start (only starts someone offers: at most the grid).
-    by_date: dict = field(default_factory=dict, compare=False, repr=False)
-    offering: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def day(self, date: dt.date):
-        """The office's day on that date, None outside the plan."""
-        if not self.by_date:  # filled in one step: another thread never sees half of it
-            self.by_date.update({d.date: d for d in self.days})
-        return self.by_date.get(date)
+    def candidates(self, day: dt.date) -> list[tuple[int, Candidates]]:
+        return [(pk, by_day[day]) for pk, by_day in self.counsellors if by_day.get(day)]
 
 
-def _static_plan(service, location, start, end, today, horizon_end, cache_key) -> StaticPlan:
-    # Cached apart from the booked times, which change with every booking.
-    found = freecache.get_static(cache_key)
-    if found is None:
-        # The calendar must cover today (for the lead time) and the whole requested range.
-        calendar = office_calendar(location, min(start, today), max(end, horizon_end))
-        found = StaticPlan(
-            booking_window(service, calendar, today),
-            calendar.days(start, end),
-            _counsellor_plans(service, location, start, end),
-            location.services.filter(pk=service.pk).exists(),
-        )
-        freecache.put_static(cache_key, found)
+def _bookable(static: StaticPlan, day) -> bool:
+    return static.offered and day.is_open and static.window.first_day <= day.date <= static.window.last_day
+
+
+def _static_plan(service, location, start, end, today, cache_key) -> StaticPlan:
+    horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
+    # The calendar must cover today (for the lead time) and the whole requested range.
+    calendar = office_calendar(location, min(start, today), max(end, horizon_end))
+    days = calendar.days(start, end)
+    tz = timezone.get_default_timezone()
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
+    counsellors = [
+        (plan.id, {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open})
+        for plan in _counsellor_plans(service, location, start, end)
+    ]
+    found = StaticPlan(
+        booking_window(service, calendar, today),
+        days,
+        counsellors,
+        location.services.filter(pk=service.pk).exists(),
+    )
+    freecache.set_many({cache_key: found})
     return found
+
+
+def _day_starts(static: StaticPlan, day: dt.date, busy: dict) -> tuple[dt.datetime, ...]:
+    start = midnight(day, timezone.get_default_timezone())
+    return tuple(day_starts(static.candidates(day), busy.get(day, {}), start))
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -203,21 +244,24 @@ def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
     ]
 
 
-def _busy(counsellors: list[CounsellorPlan], start, end, ignore_appointment) -> dict[int, list]:
+def _busy(counsellors: list[int], start: dt.date, end: dt.date, ignore: int | None = None) -> dict:
+    """The booked times of the counsellors from start to end, by local day and counsellor. One
+    query on the index (counsellor, start)."""
     if not counsellors:
         return {}
     range_start, range_end = day_range(start, end)
-    busy: dict[int, list] = {}
     booked = (
-        Appointment.objects.filter(
-            counsellor__in=[c.id for c in counsellors], start__lt=range_end, end__gt=range_start
-        )
+        Appointment.objects.filter(counsellor__in=counsellors, start__lt=range_end, end__gt=range_start)
         .exclude(status=Appointment.Status.CANCELLED)
-        .exclude(pk=ignore_appointment)
+        .exclude(pk=ignore)
         .values_list("counsellor_id", "start", "end")
     )
+    busy: dict[dt.date, dict[int, list]] = {}
     for pk, b_start, b_end in booked:
-        busy.setdefault(pk, []).append((b_start, b_end))
+        day, last = timezone.localdate(b_start), timezone.localdate(b_end)
+        while day <= last:  # an appointment past midnight occupies both days
+            busy.setdefault(day, {}).setdefault(pk, []).append((b_start, b_end))
+            day += dt.timedelta(days=1)
     return busy
 
 
@@ -247,15 +291,7 @@ def bookable_services():
 
 def service_and_location(service_slug: str, location_slug: str) -> tuple[Service | None, Location | None]:
     """An active appointment service and an active location offering it, by their slugs;
-    (None, None) when there is no such pair. Two queries, none when cached (admin edits of
-    services and locations invalidate the cache)."""
-    _full, cache_key = freecache.keys("pair", service_slug, location_slug)
-    found = freecache.get_static(cache_key)
-    if found is None:
-        service = Service.objects.by_appointment().filter(slug=service_slug).first()
-        location = (
-            service and Location.objects.filter(active=True, services=service, slug=location_slug).first()
-        )
-        found = (service, location) if location else (None, None)
-        freecache.put_static(cache_key, found, keep_here=location is not None)
-    return found
+    (None, None) when there is no such pair. Two queries."""
+    service = Service.objects.by_appointment().filter(slug=service_slug).first()
+    location = service and Location.objects.filter(active=True, services=service, slug=location_slug).first()
+    return (service, location) if location else (None, None)

@@ -5,23 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from sozialamt.locking import lock_keys
 from sozialamt.models import Location, Service
 
-from . import bookingsql, freecache, notifications
-from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Occupancy, PersonalDataAccess
-from .selectors import availability, hash_token, static_plan
-from .slots import Slot, next_free, offers_start, units
+from . import freecache, notifications
+from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
+from .selectors import availability, hash_token, offer_at
+from .slots import Slot, next_free, units
 
 # Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -76,14 +76,12 @@ def book_appointment(
     `person` holds validated personal fields (see forms.PersonForm). Raises BookingError when
     the time is not bookable or was just taken (with the next free times)."""
     now = now or timezone.now()
-    if _in_one_statement():
-        return _book_in_one_statement(
-            service=service, location=location, start=start, person=person, booked_by=booked_by, now=now
-        )
-    slot = _free_slot(service=service, location=location, start=start, now=now)
+    counsellors = _free_counsellors(service=service, location=location, start=start, now=now)
     with transaction.atomic():
         _check_contact_limit(service=service, person=person, now=now)
-        booked = _book_slot(slot=slot, service=service, location=location, person=person, booked_by=booked_by)
+        booked = _book_first_free(
+            counsellors, service=service, location=location, start=start, person=person, booked_by=booked_by
+        )
     if booked is None:
         raise _taken(service, location, start, now)
     return booked
@@ -104,19 +102,15 @@ def _new_appointment(*, token: str, service, location, start, person: dict, book
     )
 
 
-def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict, booked_by) -> Booked | None:
+def _book_first_free(counsellors, *, service, location, start, person: dict, booked_by) -> Booked | None:
     token = new_token()
-    for counsellor_id in slot.counsellors:
+    end = start + dt.timedelta(minutes=service.duration_minutes)
+    for counsellor_id in counsellors:
         appointment = _new_appointment(
-            token=token,
-            service=service,
-            location=location,
-            start=slot.start,
-            person=person,
-            booked_by=booked_by,
+            token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
         )
-        appointment.counsellor_id, appointment.end = counsellor_id, slot.end
-        # One transaction per counsellor tried: a lost race on one rolls back only that try.
+        appointment.counsellor_id, appointment.end = counsellor_id, end
+        # One savepoint per counsellor tried: a lost race on one rolls back only that try.
         try:
             with transaction.atomic():
                 _hold(appointment)
@@ -132,113 +126,6 @@ def _book_slot(*, slot: Slot, service: Service, location: Location, person: dict
 
 class _SlotTaken(Exception):
     pass
-
-
-# --- PostgreSQL: one round trip per booking -------------------------------------------------
-
-
-def _in_one_statement() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _book_in_one_statement(
-    *, service: Service, location: Location, start: dt.datetime, person: dict, booked_by, now: dt.datetime
-) -> Booked:
-    """Books like the portable path, in one round trip to PostgreSQL.
-
-    The time is checked against the office's and counsellors' hours without the bookings
-    (cached). Then one query text locks the contact, counts its active bookings, picks the least
-    loaded counsellor without a booking at the time and writes the appointment, its occupancy,
-    history and messages. Several statements in one query text run as one
-    transaction, each with a fresh snapshot, so the count sees every booking committed while
-    this one waited for the contact's lock. The occupancy's unique constraint still decides:
-    a counsellor taken meanwhile makes the statement fail, and the next try picks another."""
-    candidates = _candidates(service=service, location=location, start=start, now=now)
-    token = new_token()
-    appointment = _new_appointment(
-        token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
-    )
-    appointment.end = start + dt.timedelta(minutes=service.duration_minutes)
-    messages, too_late = notifications.new_booking_messages(
-        appointment, manage_url=manage_url(token), now=now
-    )
-    history = AppointmentHistory(
-        appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
-    )
-    email, phone = person.get("email", ""), person.get("phone", "")
-    # A transaction of our own only when the call list must be written with the booking;
-    # inside someone else's, a savepoint keeps a lost race from spoiling it.
-    atomic = transaction.atomic if too_late or connection.in_atomic_block else nullcontext
-    stale_once = False
-    for _attempt in range(len(candidates) + 3):
-        query, params = bookingsql.booking(
-            appointment=appointment,
-            history=history,
-            messages=messages,
-            candidates=candidates,
-            units=units(appointment.start, appointment.end, UNIT),
-            contact_keys=_contact_keys(service=service, email=email, phone=phone),
-            email=email,
-            phone=phone,
-            max_active=settings.BOOKING_MAX_ACTIVE_PER_CONTACT,
-            now=now,
-        )
-        try:
-            with atomic():
-                outcome = bookingsql.run(query, params, appointment=appointment, messages=messages)
-                if outcome == bookingsql.BOOKED and too_late:
-                    notifications.letter_too_late(appointment)
-        except bookingsql.StaleStatement:
-            if stale_once:
-                raise
-            stale_once = True
-            continue  # prepared anew on the next try
-        except IntegrityError as error:
-            if bookingsql.constraint(error) == bookingsql.OCCUPANCY_CONSTRAINT:
-                continue  # taken meanwhile: the next try sees it and picks another counsellor
-            if Appointment.objects.filter(code=appointment.code).exists():
-                appointment.code = new_code()
-                continue
-            raise
-        break
-    else:
-        outcome = bookingsql.TAKEN
-    if outcome == bookingsql.LIMIT:
-        raise _limit_reached()
-    if outcome == bookingsql.TAKEN:
-        raise _taken(service, location, start, now)
-    if connection.in_atomic_block or not notifications.due_now(messages, now=now):
-        notifications.booking_inserted(messages, now=now)
-        freecache.bump_after_commit()
-    else:  # committed already: the free times' generation and the worker's kick in one round trip
-        notifications.kicked(freecache.bump_and_add(*notifications.KICK))
-    return Booked(appointment, token)
-
-
-def _candidates(*, service: Service, location: Location, start: dt.datetime, now: dt.datetime) -> list[int]:
-    """The counsellors whose hours offer `start`, bookings aside; the same refusals as _free_slot."""
-    _check_offer(service=service, location=location, start=start, now=now)
-    day = timezone.localtime(start).date()
-    plan = static_plan(service=service, location=location, day=day, now=now)
-    if not plan.offered:
-        raise _not_offered()
-    office_day = plan.day(day)
-    if (
-        office_day is None
-        or not office_day.is_open
-        or not plan.window.first_day <= day <= plan.window.last_day
-    ):
-        raise _day_not_bookable()
-    duration = dt.timedelta(minutes=service.duration_minutes)
-    step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
-    found = plan.offering.get((start, duration, step))
-    if found is None:
-        tz = timezone.get_default_timezone()
-        found = [c.id for c in plan.counsellors if offers_start(c, office_day, tz, start, duration, step)]
-        if not found:
-            raise _taken(service, location, start, now)
-        plan.offering[start, duration, step] = found
-    return found
 
 
 def _insert_with_free_code(appointment: Appointment, attempts: int = 5) -> None:
@@ -336,13 +223,15 @@ def move_appointment(
         locked = _locked(appointment)
         if locked.status != Appointment.Status.BOOKED or locked.start <= now:
             raise BookingError(_("Dieser Termin kann nicht mehr verschoben werden."), kind="gone")
-        slot = _free_slot(
+        free = _free_counsellors(
             service=locked.service, location=locked.location, start=start, now=now, ignore=locked.pk
         )
         old_start = locked.start
-        preferred = sorted(slot.counsellors, key=lambda pk: pk != locked.counsellor_id)
-        if not any(_try_to_move(locked, pk, slot) for pk in preferred):
+        end = start + dt.timedelta(minutes=locked.service.duration_minutes)
+        preferred = sorted(free, key=lambda pk: pk != locked.counsellor_id)
+        if not any(_try_to_move(locked, pk, start, end) for pk in preferred):
             raise _taken(locked.service, locked.location, start, now)
+        freecache.days_changed(locked.location_id, [timezone.localdate(old_start)])
         note = _("verschoben von %(old)s") % {"old": timezone.localtime(old_start).strftime("%d.%m.%Y %H:%M")}
         AppointmentHistory.objects.create(
             appointment=locked, old_status=locked.status, new_status=locked.status, by=by, note=note
@@ -351,8 +240,8 @@ def move_appointment(
     return locked
 
 
-def _try_to_move(appointment: Appointment, counsellor_id: int, slot: Slot) -> bool:
-    wanted = set(units(slot.start, slot.end, UNIT))
+def _try_to_move(appointment: Appointment, counsellor_id: int, start: dt.datetime, end: dt.datetime) -> bool:
+    wanted = set(units(start, end, UNIT))
     held = Occupancy.objects.filter(appointment=appointment)
     kept = set(held.filter(counsellor_id=counsellor_id).values_list("unit_start", flat=True)) & wanted
     try:
@@ -362,11 +251,7 @@ def _try_to_move(appointment: Appointment, counsellor_id: int, slot: Slot) -> bo
                 for u in sorted(wanted - kept)
             )
             held.exclude(counsellor_id=counsellor_id, unit_start__in=wanted).delete()
-            appointment.counsellor_id, appointment.start, appointment.end = (
-                counsellor_id,
-                slot.start,
-                slot.end,
-            )
+            appointment.counsellor_id, appointment.start, appointment.end = counsellor_id, start, end
             appointment.save(update_fields=["counsellor", "start", "end"])
     except IntegrityError:
         return False
@@ -406,21 +291,17 @@ def _day_not_bookable() -> BookingError:
     )
 
 
-def _free_slot(*, service, location, start, now, ignore: int | None = None) -> Slot:
+def _free_counsellors(*, service, location, start, now, ignore: int | None = None) -> tuple[int, ...]:
+    """The counsellors free at `start` (least loaded first), or the reason why there is none."""
     _check_offer(service=service, location=location, start=start, now=now)
-    day = timezone.localtime(start).date()
-    found = availability(
-        service=service, location=location, start=day, end=day, now=now, ignore_appointment=ignore, keep=False
-    )
-    if not found.offered:
+    offer = offer_at(service=service, location=location, start=start, now=now, ignore=ignore)
+    if not offer.offered:
         raise _not_offered()
-    plan = found.day(day)
-    if plan is None or not plan.bookable:
+    if not offer.bookable_day:
         raise _day_not_bookable()
-    slot = found.slot_at(start)
-    if slot is None:
+    if not offer.counsellors:
         raise _taken(service, location, start, now)
-    return slot
+    return offer.counsellors
 
 
 def _taken(service, location, start, now) -> BookingError:
@@ -433,23 +314,12 @@ def _taken(service, location, start, now) -> BookingError:
 
 
 def _contact_keys(*, service: Service, email: str, phone: str) -> list[str]:
-    """The lock keys of a booking's contacts, sorted (two bookings lock in the same order and
-    cannot deadlock); keyed hashes, never the addresses."""
+    """The lock keys of a booking's contacts: keyed hashes, never the addresses."""
     return sorted(
         salted_hmac("booking.contact", f"{service.pk}:{kind}:{value}").hexdigest()
         for kind, value in (("email", email.strip().lower()), ("phone", phone.strip()))
         if value
     )
-
-
-def _lock_contacts(*, service: Service, email: str, phone: str) -> None:
-    """Takes the row lock of each contact of this booking until the transaction ends.
-
-    Without it two simultaneous bookings of one contact would both count zero and both insert."""
-    keys = _contact_keys(service=service, email=email, phone=phone)
-    for key in keys:  # always in the same order, so two bookings cannot deadlock
-        ContactLock.objects.get_or_create(key=key)
-    list(ContactLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
 
 
 def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) -> None:
@@ -459,7 +329,8 @@ def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) ->
     email, phone = person.get("email", ""), person.get("phone", "")
     if not email and not phone:
         return
-    _lock_contacts(service=service, email=email, phone=phone)
+    # Without the lock two simultaneous bookings of one contact would both count zero.
+    lock_keys(_contact_keys(service=service, email=email, phone=phone))
     same_contact = Q(email__iexact=email) if email else Q()
     if phone:
         same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)

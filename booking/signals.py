@@ -1,6 +1,12 @@
-"""Admin edits that change free times invalidate the cached ones (see freecache)."""
+"""Changes that alter free times make the cached ones they touch unreachable (see freecache).
+
+Appointments from anywhere (services, admin, another app) touch their location's day; a move
+also touches the day it left, which only the service knows. Admin edits of hours, closures,
+counsellors and services touch whole locations.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from sozialamt.models import Closure, Location, OpeningHours, Service
 
@@ -8,14 +14,45 @@ from . import freecache
 from .models import Absence, Appointment, Counsellor, WorkingHours
 
 
-def _changed(sender, **kwargs) -> None:
-    freecache.bump_after_commit(static=sender is not Appointment)
+def _appointment_changed(sender, instance: Appointment, **kwargs) -> None:
+    freecache.days_changed(instance.location_id, [timezone.localdate(instance.start)])
+
+
+def _locations_of(instance) -> list[int]:
+    if isinstance(instance, Location):
+        return [instance.pk]
+    if isinstance(instance, Service):
+        return list(instance.locations.values_list("pk", flat=True))
+    if isinstance(instance, Closure) and instance.location_id is None:  # closes every location
+        return list(Location.objects.values_list("pk", flat=True))
+    if isinstance(instance, WorkingHours | Absence):
+        return list(
+            Counsellor.objects.filter(pk=instance.counsellor_id).values_list("location_id", flat=True)
+        )
+    return [instance.location_id]  # Counsellor, OpeningHours, Closure
+
+
+def _edited(sender, instance, **kwargs) -> None:
+    freecache.locations_changed(_locations_of(instance))
+
+
+def _services_changed(sender, instance, action: str, model, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    ids = set(_locations_of(instance))
+    if model is Location and pk_set:  # service.locations.remove(...): the removed ones too
+        ids |= pk_set
+    freecache.locations_changed(ids)
 
 
 def connect() -> None:
-    # Appointments too: whoever writes one (services, admin, another app) frees or takes time.
-    for model in (Appointment, Counsellor, WorkingHours, Absence, OpeningHours, Closure, Service, Location):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"booking-free-{model.__name__}-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"booking-free-{model.__name__}-delete")
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            _appointment_changed, sender=Appointment, dispatch_uid=f"booking-free-appointment-{name}"
+        )
+        for model in (Counsellor, WorkingHours, Absence, OpeningHours, Closure, Service, Location):
+            signal.connect(_edited, sender=model, dispatch_uid=f"booking-free-{model.__name__}-{name}")
     for through in (Counsellor.services.through, Location.services.through):
-        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"booking-free-{through.__name__}")
+        m2m_changed.connect(
+            _services_changed, sender=through, dispatch_uid=f"booking-free-{through.__name__}"
+        )

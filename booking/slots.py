@@ -3,39 +3,47 @@
 All intervals are pairs of aware datetimes in UTC (see sozialamt.hours for why). Working hours
 are local wall-clock times, turned into instants per day with `sozialamt.hours.aware`, so a
 day on which the clocks change has the right length.
+
+A counsellor's day is a row of 5-minute units counted from local midnight (276 or 300 of them
+on the days the clocks change), held in one Python int: bit i is the unit that starts i units
+after midnight. A booking occupies every unit it touches (as its Occupancy rows do), so "free
+for k units from unit i" is bit i of k shifted ANDs of the free units. The grid starts a
+counsellor offers (working hours, opening hours and absences, bookings aside) are masks too,
+grouped by how a start sits in its unit and how many units it touches: one group when the
+hours lie on the 5-minute grid, as they nearly always do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sozialamt.hours import Day, aware
 
 Interval = tuple[dt.datetime, dt.datetime]
+# (offset of the starts in their unit in seconds, units a start touches, mask of the starts)
+Candidates = tuple[tuple[int, int, int], ...]
 EPOCH = dt.datetime(2000, 1, 3, tzinfo=dt.UTC)
+UNIT = dt.timedelta(minutes=5)  # booking.models.UNIT_MINUTES
 
 
 @dataclass(frozen=True)
 class CounsellorPlan:
-    """What the arithmetic needs to know about one counsellor."""
+    """What the arithmetic needs to know about one counsellor, bookings aside."""
 
     id: int
     weekly: Sequence[tuple[int, dt.time, dt.time]]  # weekday, starts, ends (local)
     absences: Sequence[Interval] = ()
-    busy: Sequence[Interval] = ()
 
 
 @dataclass(frozen=True)
 class Slot:
-    """A bookable start time and the free counsellors, least loaded that day first."""
+    """A bookable start time."""
 
     start: dt.datetime
     end: dt.datetime
-    counsellors: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -85,52 +93,22 @@ def ceil_to_grid(moment: dt.datetime, step: dt.timedelta, anchor: dt.datetime = 
     return moment if not remainder else moment + (step - remainder)
 
 
-def units(start: dt.datetime, end: dt.datetime, unit: dt.timedelta) -> list[dt.datetime]:
+def units(start: dt.datetime, end: dt.datetime, unit: dt.timedelta = UNIT) -> list[dt.datetime]:
     """The starts of the grid units an interval touches (the rows it occupies)."""
     first = start - ((start - EPOCH) % unit)
     count = -(-(end - first) // unit)
     return [first + n * unit for n in range(count)]
 
 
-def starts_in(
-    free: Iterable[Interval],
-    duration: dt.timedelta,
-    step: dt.timedelta,
-    after: dt.datetime,
-    anchor: dt.datetime,
-):
-    """Every grid start (counted from `anchor`) in the free intervals that leaves room for the
-    whole duration."""
-    for start, end in free:
-        moment = ceil_to_grid(max(start, after), step, anchor)
-        while moment + duration <= end:
-            yield moment
-            moment += step
+def midnight(date: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """Local midnight of the day as a UTC instant: unit 0 of the day's row."""
+    return aware(date, dt.time(), tz)
 
 
-def plan_days(
-    *,
-    days: Sequence[Day],
-    tz: ZoneInfo,
-    counsellors: Sequence[CounsellorPlan],
-    first_day: dt.date,
-    last_day: dt.date,
-    duration: dt.timedelta,
-    step: dt.timedelta,
-    now: dt.datetime,
-) -> list[DayPlan]:
-    """Each day from start to end with its free times: a time is free when at least one
-    counsellor works then, the office is open, and they are neither absent nor busy."""
-    busy_by_day: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
-    for plan in counsellors:
-        for interval in plan.busy:
-            busy_by_day[plan.id, interval[0].astimezone(tz).date()].append(interval)
-    plans = []
-    for day in days:
-        bookable = first_day <= day.date <= last_day and day.is_open
-        slots = _day_slots(tz, counsellors, day, busy_by_day, duration, step, now) if bookable else ()
-        plans.append(DayPlan(day, bookable, slots))
-    return plans
+def _touched(start: dt.datetime, end: dt.datetime, day_start: dt.datetime) -> tuple[int, int]:
+    """The first unit an interval touches and how many it touches."""
+    first = (start - day_start) // UNIT
+    return first, -(-(end - day_start) // UNIT) - first
 
 
 def _open_working(plan: CounsellorPlan, day: Day, tz: ZoneInfo) -> list[Interval]:
@@ -143,39 +121,106 @@ def _open_working(plan: CounsellorPlan, day: Day, tz: ZoneInfo) -> list[Interval
     return intersect(day.intervals, working) if working else []
 
 
-def _day_slots(tz, counsellors, day: Day, busy_by_day, duration, step, now) -> tuple[Slot, ...]:
-    free_at: dict[dt.datetime, list[tuple[int, int]]] = defaultdict(list)
-    for plan in counsellors:
-        busy = busy_by_day.get((plan.id, day.date), [])
-        # The grid starts where the counsellor's open working time starts (local wall clock), so
-        # any step (45 minutes too) gives 8:00, 8:45, … and not a grid drifting from a UTC epoch.
-        for open_start, open_end in _open_working(plan, day, tz):
-            free = subtract([(open_start, open_end)], [*plan.absences, *busy])
-            for moment in starts_in(free, duration, step, now, anchor=open_start):
-                free_at[moment].append((len(busy), plan.id))
-    return tuple(
-        Slot(moment, moment + duration, tuple(pk for _load, pk in sorted(free_at[moment])))
-        for moment in sorted(free_at)
-    )
+def _comb(stride: int, count: int) -> int:
+    """count bits, stride apart, from bit 0 (the binary repunit of base 2**stride)."""
+    return ((1 << (stride * count)) - 1) // ((1 << stride) - 1)
 
 
-def offers_start(
-    plan: CounsellorPlan,
-    day: Day,
-    tz: ZoneInfo,
+def day_candidates(
+    plan: CounsellorPlan, day: Day, tz: ZoneInfo, duration: dt.timedelta, step: dt.timedelta
+) -> Candidates:
+    """The grid starts the counsellor offers on the day, bookings aside, as masks.
+
+    The grid starts where the counsellor's open working time starts (local wall clock), so any
+    step (45 minutes too) gives 8:00, 8:45, … and not a grid drifting from a UTC epoch."""
+    day_start = midnight(day.date, tz)
+    groups: dict[tuple[int, int], int] = {}
+    for anchor, open_end in _open_working(plan, day, tz):
+        aligned = not (anchor - day_start) % UNIT and not step % UNIT
+        for free_start, free_end in subtract([(anchor, open_end)], plan.absences):
+            first = ceil_to_grid(free_start, step, anchor)
+            count = (free_end - duration - first) // step + 1 if first + duration <= free_end else 0
+            if count <= 0:
+                continue
+            if aligned:  # every start sits on a unit boundary and touches as many units
+                unit, touched = _touched(first, first + duration, day_start)
+                mask = _comb(step // UNIT, count) << unit
+                groups[0, touched] = groups.get((0, touched), 0) | mask
+                continue
+            for n in range(count):
+                moment = first + n * step
+                unit, touched = _touched(moment, moment + duration, day_start)
+                key = (int(((moment - day_start) % UNIT).total_seconds()), touched)
+                groups[key] = groups.get(key, 0) | (1 << unit)
+    return tuple((offset, touched, mask) for (offset, touched), mask in sorted(groups.items()))
+
+
+def busy_units(busy: Iterable[Interval], day_start: dt.datetime) -> int:
+    """The mask of the units the intervals touch on the day that starts at day_start."""
+    mask = 0
+    for start, end in busy:
+        first, count = _touched(start, end, day_start)
+        if first < 0:  # began the day before
+            count, first = count + first, 0
+        if count > 0:
+            mask |= ((1 << count) - 1) << first
+    return mask
+
+
+def runs(free: int, length: int) -> int:
+    """Bit i is set where bits i … i+length-1 of `free` are all set."""
+    found = free
+    for shift in range(1, length):
+        found &= free >> shift
+    return found
+
+
+def free_starts(candidates: Candidates, busy: int) -> Candidates:
+    """The candidates whose units are all free of the busy mask."""
+    if not busy:
+        return candidates
+    free = ~busy  # an int with infinitely many leading ones: every unit past the day is free
+    return tuple((offset, touched, mask & runs(free, touched)) for offset, touched, mask in candidates)
+
+
+def day_starts(
+    counsellors: Iterable[tuple[int, Candidates]],
+    busy: Mapping[int, Sequence[Interval]],
+    day_start: dt.datetime,
+) -> list[dt.datetime]:
+    """Every start at which at least one counsellor is free, in order."""
+    union: dict[tuple[int, int], int] = {}
+    for counsellor, candidates in counsellors:
+        for offset, touched, mask in free_starts(candidates, busy_units(busy.get(counsellor, ()), day_start)):
+            union[offset, touched] = union.get((offset, touched), 0) | mask
+    found = []
+    for (offset, _touched_units), mask in union.items():
+        while mask:
+            low = mask & -mask
+            found.append(day_start + (low.bit_length() - 1) * UNIT + dt.timedelta(seconds=offset))
+            mask ^= low
+    return sorted(set(found))
+
+
+def free_counsellors(
+    counsellors: Iterable[tuple[int, Candidates]],
+    busy: Mapping[int, Sequence[Interval]],
+    day_start: dt.datetime,
     start: dt.datetime,
     duration: dt.timedelta,
-    step: dt.timedelta,
-) -> bool:
-    """Whether `start` is one of the counsellor's grid starts on the day, bookings aside: what
-    plan_days would list for them with no bookings, asked for one moment instead of a whole day."""
-    for open_start, open_end in _open_working(plan, day, tz):
-        if start < open_start or (start - open_start) % step:
-            continue  # not on the grid of this stretch of working time
-        free = subtract([(open_start, open_end)], plan.absences)
-        if any(f_start <= start and start + duration <= f_end for f_start, f_end in free):
-            return True
-    return False
+) -> tuple[int, ...]:
+    """The counsellors who offer `start` and are free for the whole duration, the least loaded
+    that day first (fewest bookings), then by id."""
+    unit, touched = _touched(start, start + duration, day_start)
+    key = (int(((start - day_start) % UNIT).total_seconds()), touched)
+    free = []
+    for counsellor, candidates in counsellors:
+        booked = busy.get(counsellor, ())
+        blocked = busy_units(booked, day_start)
+        for offset, length, mask in candidates:
+            if (offset, length) == key and mask >> unit & 1 and not blocked >> unit & ((1 << length) - 1):
+                free.append((len(booked), counsellor))
+    return tuple(counsellor for _load, counsellor in sorted(free))
 
 
 def next_free(plans: Iterable[DayPlan], count: int = 3, after: dt.datetime | None = None) -> list[Slot]:

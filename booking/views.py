@@ -303,7 +303,7 @@ def move_calendar(request: HttpRequest, appointment: Appointment, token: str) ->
     if appointment.status != Appointment.Status.BOOKED:
         raise Http404
     avail = availability(
-        service=appointment.service, location=appointment.location, ignore_appointment=appointment.pk
+        service=appointment.service, location=appointment.location, ignore_appointment=appointment
     )
     weeks = _weeks(avail, lambda d: reverse("booking:move-day", args=[token, d]))
     return render(
@@ -331,7 +331,7 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         location=appointment.location,
         start=chosen,
         end=chosen,
-        ignore_appointment=appointment.pk,
+        ignore_appointment=appointment,
     )
     plan = avail.day(chosen)
     form = TimeForm(

@@ -34,13 +34,10 @@ def _database(url_var: str = "DATABASE_URL") -> dict:
             f"{url_var} must be a postgres:// or sqlite:// URL, not {engine or 'empty'!r}."
         )
     config.setdefault("ATOMIC_REQUESTS", False)
-    # Connections stay open across requests (the booking's prepared statement lives on its
-    # connection); a connection that broke meanwhile (a database restart) is checked and
-    # replaced before a request uses it.
+    # Connections stay open across requests; Django checks a kept one before a request uses it,
+    # so a database restart or fail-over costs a reconnect, not a failed request.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
-    if engine.endswith("postgresql"):
-        config["ENGINE"] = "sozialamt.postgres"  # Django's, with a cheaper health check
     if "sqlite" in config["ENGINE"]:
         # Writers wait for each other instead of failing with "database is locked".
         config.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -120,15 +117,19 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "sozialamt.cache.TolerantRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis that hangs must not hang the page: give up quickly and go on uncached.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            # The cache only spares work or counts requests: a Redis that is away or hangs makes
+            # every call answer as an empty cache would (logged), so no page or booking fails.
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2},
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sozialamt"),
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits (django-ratelimit) count in the cache; while it cannot count, requests pass.
+RATELIMIT_FAIL_OPEN = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

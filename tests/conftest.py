@@ -49,13 +49,9 @@ LiveServerThread.server_class = _ManyClientsServer
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (rate limits, display feeds live there)."""
-    from booking import freecache
-
     cache.clear()
-    freecache.clear_local()
     yield
     cache.clear()
-    freecache.clear_local()
 
 
 @pytest.fixture
@@ -148,9 +144,9 @@ def login(page, user, password: str = "secret-password") -> None:
 
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "sozialamt.cache.TolerantRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 }
 
@@ -178,7 +174,7 @@ def _clear_display_feed_memo():
 def redis_commands(monkeypatch):
     """The names of the commands the cache's Redis client sends from now on (the broker's own
     client aside); clear the list to start counting afresh."""
-    client = cache._cache.get_client(write=True)
+    client = cache.client.get_client(write=True)
     sent = []
     real_execute = client.execute_command
 

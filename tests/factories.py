@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from booking.models import Appointment, Counsellor, WorkingHours
+from booking.models import Appointment, Counsellor, Occupancy, WorkingHours
+from booking.slots import units
 from kundenzentrum.models import Desk
 from sozialamt.demo import SEED_HOURS
 from sozialamt.models import Closure, Location, OpeningHours, Service
@@ -152,6 +153,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Appointment
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"T{n:07d}")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
@@ -176,6 +178,15 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         done = factory.Trait(status=Appointment.Status.DONE)
         no_show = factory.Trait(status=Appointment.Status.NO_SHOW)
         cancelled = factory.Trait(status=Appointment.Status.CANCELLED)
+
+    @factory.post_generation
+    def occupancy(self, create: bool, extracted, **kwargs) -> None:
+        """Its occupancy rows, as the booking service writes them (a cancelled one has none)."""
+        if create and self.status != Appointment.Status.CANCELLED:
+            Occupancy.objects.bulk_create(
+                Occupancy(counsellor_id=self.counsellor_id, unit_start=u, appointment=self)
+                for u in units(self.start, self.end)
+            )
 
 
 class AbsenceFactory(factory.django.DjangoModelFactory):

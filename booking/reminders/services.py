@@ -227,16 +227,11 @@ def kick_sweep() -> None:
 
     Why nothing is missed: a booking commits before it kicks; a kick finds the key only while
     a queued sweep has not begun, and a sweep deletes the key before it reads the due e-mails."""
-    add = getattr(cache, "try_add", cache.add)  # TolerantRedisCache answers None on an error
-    kicked(add(KICK_KEY, 1, timeout=KICK_SECONDS))
-
-
-def kicked(added: bool | None) -> None:
-    """The rest of kick_sweep once the key was added (True), found (False) or the cache could
-    not say (None: a sweep is queued anyway). For a caller that adds KICK_KEY itself, together
-    with another write."""
     from ..tasks import sweep_messages
 
+    # True: added; False: a sweep is queued and has not begun; None: the cache could not say
+    # (django-redis ignores its errors), so a sweep is queued anyway.
+    added = cache.add(KICK_KEY, 1, timeout=KICK_SECONDS)
     if added is False:
         return  # a sweep is queued and has not begun
     try:
