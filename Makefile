@@ -7,11 +7,14 @@ HOST ?= 127.0.0.1:8000
 # The test suite runs against real PostgreSQL and Redis (pytest-django creates test_<name>).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sozialamt
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The write paths (booking, moving, cancelling, check-in, call-next) run once more on SQLite,
+# as the demo runs them: no Redis, tasks in-process, a file database shared by threads.
+SQLITE_TESTS ?= tests/booking/test_services.py tests/booking/test_write_lock.py tests/kundenzentrum/test_queue.py
 # Production-like settings for `manage.py check --deploy`.
 DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=sozialamt.example.org \
 	SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
-.PHONY: run test install install-dev system-deps services lint migrations-check deploy-check pytest messages clean
+.PHONY: run test install install-dev system-deps services lint migrations-check deploy-check pytest pytest-sqlite messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +56,10 @@ deploy-check: install-dev
 pytest: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-test: system-deps services lint migrations-check deploy-check pytest
+pytest-sqlite: install-dev
+	DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 REDIS_URL= $(BIN)/pytest -q $(SQLITE_TESTS)
+
+test: system-deps services lint migrations-check deploy-check pytest pytest-sqlite
 
 # Translations: the .po files are edited by hand, the compiled .mo files are committed.
 messages: install-dev

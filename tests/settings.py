@@ -32,3 +32,8 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") ==
 if os.environ.get("TEST_EMAIL_BACKEND"):
     EMAIL_BACKEND = os.environ["TEST_EMAIL_BACKEND"]
     EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH", "")
+
+# On SQLite (make test's second run) the test database is a file, not Django's shared in-memory
+# one: threads of the concurrency tests then meet SQLite's own write lock, as the demo does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", str(BASE_DIR / "test-db.sqlite3"))}  # noqa: F405

@@ -19,7 +19,7 @@ from tests.factories import (
     WorkingHoursFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+pytestmark = pytest.mark.django_db
 
 
 def book(location, service, start=TUESDAY_9, **person):
