@@ -75,7 +75,7 @@ def book_appointment(
 
     `person` holds validated personal fields (see forms.PersonForm). Raises BookingError when
     the time is not bookable or was just taken (with the next free times)."""
-    now = now or timezone.now()
+    now, start = now or timezone.now(), start.astimezone(dt.UTC)
     counsellors = _free_counsellors(service=service, location=location, start=start, now=now)
     with transaction.atomic():
         _check_contact_limit(service=service, person=person, now=now)
@@ -218,7 +218,7 @@ def move_appointment(
 ) -> Appointment:
     """Moves a booked appointment to another free time. The new time is held before the old
     one is released, in one transaction: if the new time is gone, nothing changes."""
-    now = now or timezone.now()
+    now, start = now or timezone.now(), start.astimezone(dt.UTC)
     with transaction.atomic():
         locked = _locked(appointment)
         if locked.status != Appointment.Status.BOOKED or locked.start <= now:

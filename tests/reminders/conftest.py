@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from booking import notifications
-from tests.factories import AppointmentFactory
+from tests.factories import AppointmentFactory, CounsellorFactory
 
 # Friday 20 November 2026, 10:00 in Münster; appointments default to Thursday 3 December 10:00.
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -21,11 +21,25 @@ def clock():
 
 @pytest.fixture
 def book(counsellor, appointment_service):
-    """Books like booking.services does: the row and the notification in one transaction."""
+    """Books like booking.services does: the row and the notification in one transaction. When
+    the counsellor is booked at that time already, another one like them takes it."""
 
     def _book(**kwargs):
         with transaction.atomic():
-            appointment = AppointmentFactory(counsellor=counsellor, service=appointment_service, **kwargs)
+            try:
+                with transaction.atomic():
+                    appointment = AppointmentFactory(
+                        counsellor=counsellor, service=appointment_service, **kwargs
+                    )
+            except IntegrityError:  # the occupancy's unique constraint: that time is taken
+                other = CounsellorFactory(
+                    location=counsellor.location,
+                    name=counsellor.name,
+                    room=counsellor.room,
+                    team=counsellor.team,
+                    services=[appointment_service],
+                )
+                appointment = AppointmentFactory(counsellor=other, service=appointment_service, **kwargs)
             notifications.appointment_booked(appointment)
         return appointment
 
