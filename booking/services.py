@@ -106,55 +106,44 @@ def _book_first_free(counsellors, *, service, location, start, person: dict, boo
     token = new_token()
     end = start + dt.timedelta(minutes=service.duration_minutes)
     for counsellor_id in counsellors:
-        appointment = _new_appointment(
-            token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
-        )
-        appointment.counsellor_id, appointment.end = counsellor_id, end
-        # One savepoint per counsellor tried: a lost race on one rolls back only that try.
-        try:
-            with transaction.atomic():
-                _hold(appointment)
-                AppointmentHistory.objects.create(
-                    appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
-                )
-                notifications.appointment_booked(appointment, manage_url=manage_url(token))
-        except _SlotTaken:
-            continue
-        return Booked(appointment, token)
+        for _attempt in range(5):
+            appointment = _new_appointment(
+                token=token,
+                service=service,
+                location=location,
+                start=start,
+                person=person,
+                booked_by=booked_by,
+            )
+            appointment.counsellor_id, appointment.end = counsellor_id, end
+            # One savepoint per try: a lost race rolls back only that try.
+            try:
+                with transaction.atomic():
+                    _hold(appointment)
+                    AppointmentHistory.objects.create(
+                        appointment=appointment,
+                        new_status=appointment.status,
+                        by=booked_by,
+                        note=_("gebucht"),
+                    )
+                    notifications.appointment_booked(appointment, manage_url=manage_url(token))
+            except IntegrityError:
+                # A booking code that exists already (rare) is drawn anew; else the occupancy's
+                # unique constraint refused the time: the next counsellor.
+                if not Appointment.objects.filter(code=appointment.code).exists():
+                    break
+                continue
+            return Booked(appointment, token)
     return None
-
-
-class _SlotTaken(Exception):
-    pass
-
-
-def _insert_with_free_code(appointment: Appointment, attempts: int = 5) -> None:
-    """Inserts the appointment; a code that exists already (rare) is replaced, not taken for a
-    lost race on the time."""
-    for _attempt in range(attempts):
-        try:
-            with transaction.atomic():
-                appointment.save(force_insert=True)
-            return
-        except IntegrityError:
-            appointment.pk = None
-            if not Appointment.objects.filter(code=appointment.code).exists():
-                raise
-            appointment.code = new_code()
-    raise IntegrityError("no free booking code")
 
 
 def _hold(appointment: Appointment) -> None:
     """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps."""
-    try:
-        _insert_with_free_code(appointment)
-        Occupancy.objects.bulk_create(
-            Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
-            for u in units(appointment.start, appointment.end, UNIT)
-        )
-    except IntegrityError as error:
-        appointment.pk = None
-        raise _SlotTaken from error
+    appointment.save(force_insert=True)
+    Occupancy.objects.bulk_create(
+        Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
+        for u in units(appointment.start, appointment.end, UNIT)
+    )
 
 
 def cancel_appointment(

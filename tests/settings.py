@@ -35,7 +35,6 @@ if os.environ.get("TEST_EMAIL_BACKEND"):
 
 # On SQLite (make test's second run) the test database is a file, not Django's shared in-memory
 # one: threads of the concurrency tests then meet SQLite's own write lock, as the demo does.
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("SQLITE_TEST_NAME", str(BASE_DIR / "test-db.sqlite3"))
-    }  # noqa: F405
+_default_db = DATABASES["default"]  # noqa: F405
+if _default_db["ENGINE"].endswith("sqlite3"):
+    _default_db["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "test-db.sqlite3")}

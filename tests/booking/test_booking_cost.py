@@ -1,166 +1,94 @@
-"""What a booking costs on PostgreSQL: one round trip to the database once the hours are cached."""
+"""What a booking costs, and which cached free times a change leaves alone."""
 
 import datetime as dt
-import json
-import threading
-import time
 
 import pytest
-import redis
-from django.db import connection, connections, transaction
-from django.utils import timezone
 
-from booking.models import Appointment, AppointmentHistory, Message, Occupancy
-from booking.selectors import static_plan
-from booking.services import book_appointment
+from booking.selectors import availability
+from booking.services import book_appointment, cancel_appointment, move_appointment
 from tests.booking.conftest import TUESDAY_9
-from tests.factories import AppointmentFactory, CounsellorFactory
+from tests.factories import AppointmentFactory, ClosureFactory, CounsellorFactory
+from tests.helpers import assert_queries_do_not_grow, count_queries
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+DEC_3 = dt.date(2026, 12, 3)
+DEC_10 = dt.date(2026, 12, 10)
 
 
-def test_a_booking_with_contact_limit_and_messages_is_one_round_trip(
-    clock, counsellor, location, appointment_service, person, django_assert_num_queries, broker
+def free_times(service, location, day):
+    found = availability(service=service, location=location, start=day, end=day).day(day)
+    return [s.start for s in found.slots]
+
+
+def test_a_booking_costs_the_same_queries_however_many_bookings_there_are(
+    clock, counsellor, location, appointment_service, person
 ):
-    """The first booking on a connection also prepares the statement; each after is one query."""
-    assert connection.vendor == "postgresql"
-    for _n in range(5):
+    others = [
         CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
-    start = TUESDAY_9 + dt.timedelta(days=7)  # far enough ahead for an e-mail reminder too
-    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
-    person = {**person, "reminder": "email", "phone": "0251 4920"}  # both contacts: two locks
-    connection.close()  # a new connection: nothing prepared yet
-    with django_assert_num_queries(2) as first:
-        book_appointment(service=appointment_service, location=location, start=start, person=person)
-    assert first.captured_queries[0]["sql"].startswith("PREPARE booking_")
-    other = {**person, "email": "andere@example.org", "phone": "0251 4921"}
-    later = start + dt.timedelta(hours=1)
-    with django_assert_num_queries(1):
-        booked = book_appointment(service=appointment_service, location=location, start=later, person=other)
-    appointment = Appointment.objects.get(start=later)
-    assert appointment == booked.appointment and appointment.email == other["email"]
-    assert booked.appointment.counsellor.room == appointment.counsellor.room
-    assert Occupancy.objects.filter(appointment=appointment).count() == 9
-    assert AppointmentHistory.objects.get(appointment=appointment).new_status == "booked"
-    assert set(Message.objects.filter(appointment=appointment).values_list("kind", "channel")) == {
-        ("confirmation", "email"),
-        ("reminder", "email"),
-    }
-    # The first confirmation kicked a sweep, which has not begun: the second kicks none.
-    [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
-    assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"
+        for _ in range(3)
+    ]
+    availability(service=appointment_service, location=location)  # the page the citizen booked from
+    booked = []
 
-
-def test_a_counsellor_taken_while_the_statement_waits_is_retried_with_the_next(
-    clock, counsellor, location, appointment_service, monkeypatch
-):
-    """A rival transaction holds the first counsellor's time, not yet committed, when the
-    booking's statement picks that counsellor: the statement waits for it, the unique
-    constraint refuses the time once the rival commits, and the next try picks the other."""
-    from booking import bookingsql
-    from booking.slots import units
-
-    other = CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
-    first, second = sorted([counsellor, other], key=lambda c: c.pk)
-    connection.ensure_connection()
-    our_pid = connection.connection.get_backend_pid()
-    rival_holds_the_time, failures = threading.Event(), []
-
-    def rival():
-        try:
-            with transaction.atomic():
-                taken = AppointmentFactory(
-                    counsellor=first, service=appointment_service, location=location, start=TUESDAY_9
-                )
-                Occupancy.objects.bulk_create(
-                    Occupancy(counsellor=first, unit_start=u, appointment=taken)
-                    for u in units(taken.start, taken.end, dt.timedelta(minutes=5))
-                )
-                rival_holds_the_time.set()
-                _wait_until_waiting_for_a_lock(our_pid)
-        except Exception as error:  # reported in the main thread
-            failures.append(error)
-            rival_holds_the_time.set()
-        finally:
-            connections.close_all()
-
-    tries = []
-    real_run = bookingsql.run
-
-    def counted_run(query, params, **kwargs):
-        tries.append(params)
-        return real_run(query, params, **kwargs)
-
-    monkeypatch.setattr(bookingsql, "run", counted_run)
-    thread = threading.Thread(target=rival)
-    thread.start()
-    assert rival_holds_the_time.wait(30)
-    booked = book_appointment(
-        service=appointment_service, location=location, start=TUESDAY_9, person={"name": "A"}
-    )
-    thread.join(30)
-    assert not failures
-    assert len(tries) == 2 and booked.appointment.counsellor == second
-    assert Appointment.objects.filter(start=TUESDAY_9).count() == 2
-
-
-def _wait_until_waiting_for_a_lock(pid: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the transaction sees one snapshot
-            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone() == ("Lock",):
-                return
-            time.sleep(0.01)
-    raise AssertionError("the booking never waited for the rival's lock")
-
-
-def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_kicks_the_worker(
-    clock, counsellor, location, appointment_service, person, broker, monkeypatch, redis_commands
-):
-    from booking import freecache
-
-    start = TUESDAY_9 + dt.timedelta(days=7)
-    static_plan(service=appointment_service, location=location, day=start.date(), now=timezone.now())
-    monkeypatch.setattr(freecache, "MEMO_SECONDS", 3600)  # the generations as read a moment ago
-    bookings, _static = freecache.generations()
-    sent = redis_commands
-    sent.clear()
-    book_appointment(service=appointment_service, location=location, start=start, person=person)
-    assert sent == ["EVALSHA"]  # the generation and the kick in one
-    assert redis.Redis.from_url(broker).llen("celery") == 1  # the kick was new: the sweep is queued
-    sent.clear()
-    other = {**person, "email": "zweite@example.org"}
-    book_appointment(
-        service=appointment_service, location=location, start=start + dt.timedelta(hours=1), person=other
-    )
-    assert sent == ["EVALSHA"]  # the sweep is queued and has not begun: no second task
-    monkeypatch.undo()
-    assert freecache.generations()[0] == bookings + 2
-    [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
-    assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"
-
-
-def test_the_free_times_a_citizen_looked_at_leave_the_booking_one_query(
-    clock, counsellor, location, appointment_service, person, django_assert_num_queries
-):
-    """The booking checks its time against the same cached plan the free-times page made."""
-    from django.core.cache import cache
-
-    from booking import freecache
-    from booking.reminders.services import KICK_KEY
-    from booking.selectors import availability
-
-    by_email = {**person, "reminder": "email"}  # a letter's posting day reads the calendar
-    start = TUESDAY_9 + dt.timedelta(days=7)
-    book_appointment(service=appointment_service, location=location, start=start, person=by_email)  # prepares
-    cache.clear()  # nothing cached anywhere: only the page's read fills it
-    freecache.clear_local()
-    cache.add(KICK_KEY, 1)  # a sweep is queued: its e-mails are not this test's queries
-    availability(service=appointment_service, location=location)  # the page's default range
-    other = {**by_email, "email": "zweite@example.org"}
-    with django_assert_num_queries(1):
-        book_appointment(
-            service=appointment_service, location=location, start=start + dt.timedelta(hours=1), person=other
+    def book():
+        start = TUESDAY_9 + dt.timedelta(days=7, minutes=45 * len(booked))
+        contact = {**person, "email": f"person{len(booked)}@example.org", "reminder": "email"}
+        booked.append(
+            book_appointment(service=appointment_service, location=location, start=start, person=contact)
         )
+
+    def grow():
+        for n in range(40):
+            start = TUESDAY_9 + dt.timedelta(days=7 + n // 10, minutes=45 * (n % 10))
+            AppointmentFactory(counsellor=others[n % 3], service=appointment_service, start=start)
+
+    assert_queries_do_not_grow(book, grow, limit=8, savepoints=False)
+
+
+def test_a_booking_on_one_day_leaves_the_cached_free_times_of_another_day(
+    clock, counsellor, location, appointment_service
+):
+    assert free_times(appointment_service, location, DEC_3) and free_times(
+        appointment_service, location, DEC_10
+    )
+    start = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    booked = book_appointment(
+        service=appointment_service, location=location, start=start, person={"name": "A"}
+    )
+    assert count_queries(lambda: free_times(appointment_service, location, DEC_10)) == 0  # still cached
+    assert start not in free_times(appointment_service, location, DEC_3)  # worked out afresh
+    cancel_appointment(appointment=booked.appointment)
+    assert start in free_times(appointment_service, location, DEC_3)
+    assert count_queries(lambda: free_times(appointment_service, location, DEC_10)) == 0
+
+
+def test_a_move_frees_the_day_it_left_and_takes_the_day_it_went_to(
+    clock, counsellor, location, appointment_service
+):
+    start, later = (
+        dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC),
+    )
+    booked = book_appointment(
+        service=appointment_service, location=location, start=start, person={"name": "A"}
+    )
+    assert start not in free_times(appointment_service, location, DEC_3)
+    assert later in free_times(appointment_service, location, DEC_10)
+    move_appointment(appointment=booked.appointment, start=later)
+    assert start in free_times(appointment_service, location, DEC_3)
+    assert later not in free_times(appointment_service, location, DEC_10)
+
+
+def test_an_admin_edit_of_the_location_shows_in_the_free_times_at_once(
+    clock, counsellor, location, appointment_service
+):
+    assert free_times(appointment_service, location, DEC_10)
+    ClosureFactory(location=location, start=DEC_10, reason="Betriebsausflug")
+    day = availability(service=appointment_service, location=location, start=DEC_10, end=DEC_10).day(DEC_10)
+    assert day.slots == () and day.day.reason == "Betriebsausflug"
+
+
+def test_the_cached_free_times_cost_no_query(clock, counsellor, location, appointment_service):
+    availability(service=appointment_service, location=location)
+    assert count_queries(lambda: availability(service=appointment_service, location=location)) == 0
