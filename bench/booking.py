@@ -2,7 +2,9 @@
 requests per second under gunicorn (4 sync workers, as the README deploys it) of the 4-week
 free-times API and of booking POSTs against a trivial Django view served the same way in the
 same run: rounds of each kind in turn, so that the machine's changing speed moves the yardstick
-and the endpoints alike. The ratios are those of the totals over the rounds.
+and the endpoints alike. The ratios are those of the totals over the rounds. Then the rush:
+free-time reads spread over the calendar page, every day page and the API with many different
+ranges, while another client books 10 times a second; reads per second and their p95 latency.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_booking_bench \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/booking.py
@@ -96,6 +98,8 @@ def seed_office():
 
 def seed_bookings(location, service) -> int:
     """2,000 bookings spread over the counsellors and the bookable days (bulk, with occupancy)."""
+    from django.core.cache import cache
+
     from booking.models import UNIT_MINUTES, Appointment, Counsellor, Occupancy
     from booking.selectors import availability
     from booking.services import new_code
@@ -104,11 +108,12 @@ def seed_bookings(location, service) -> int:
     avail = availability(service=service, location=location)
     counsellors = list(Counsellor.objects.filter(location=location))
     appointments = []
-    # Every 90 minutes (45 booked, 45 free) for every counsellor, then into a few of the gaps.
+    # Every 90 minutes (45 booked, 45 free) for every counsellor (all work the same hours), then
+    # into a few of the gaps.
     slots = [slot for offset in (0, 3) for plan in avail.days for slot in plan.slots[offset::6]]
     for slot in slots:
         for counsellor in counsellors:
-            if counsellor.pk in slot.counsellors and len(appointments) < BOOKINGS:
+            if len(appointments) < BOOKINGS:
                 appointments.append(
                     Appointment(
                         code=new_code(),
@@ -131,9 +136,7 @@ def seed_bookings(location, service) -> int:
         ),
         batch_size=5000,
     )
-    from booking import freecache
-
-    freecache._bump(freecache.BOOKINGS_KEY)  # bulk_create sends no signals
+    cache.clear()  # bulk_create sends no signals: nothing cached from before stays
     return len(appointments)
 
 
@@ -163,14 +166,17 @@ def free_starts(service, location, count: int) -> list:
     succeed. Round by round (each start once, then each start with a counsellor left again):
     the clients book different times at once, as citizens do, and the last rounds book the
     same times one after the other."""
-    from booking.selectors import availability
+    from django.utils import timezone
+
+    from booking.selectors import availability, offer_at
 
     rounds: list[list] = []
     last_end = None
     for plan in availability(service=service, location=location).days:
         for slot in plan.slots:
             if last_end is None or slot.start >= last_end:
-                for n in range(len(slot.counsellors)):
+                offer = offer_at(service=service, location=location, start=slot.start, now=timezone.now())
+                for n in range(len(offer.counsellors)):
                     if n == len(rounds):
                         rounds.append([])
                     rounds[n].append(slot.start)
@@ -214,6 +220,78 @@ def load(method: str, path: str, bodies: list) -> tuple[float, dict[int, int]]:
     return len(bodies) / elapsed, statuses
 
 
+RUSH_BOOKINGS_PER_SECOND = 10
+RUSH_READS = int(os.environ.get("BENCH_RUSH_READS", "1500"))
+
+
+def rush_paths(service, location) -> list[str]:
+    """The calendar page, every day page and the API over many ranges: many different URLs."""
+    import random
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    days = [today + dt.timedelta(days=n) for n in range(1, 29)]
+    base = f"/termin/{service.slug}/{location.slug}/"
+    api = f"/api/v1/free-times?service={service.slug}&location={location.slug}"
+    paths = [base, *(f"{base}{day}/" for day in days)]
+    paths += [f"{api}&start={day}&end={day + dt.timedelta(days=n)}" for day in days for n in (0, 6, 13, 27)]
+    rng = random.Random(7)
+    return [rng.choice(paths) for _ in range(RUSH_READS)]
+
+
+def _read_many(paths: list[str]) -> list[tuple[int, float]]:
+    found = []
+    for path in paths:
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        found.append((response.status, time.perf_counter() - started))
+    return found
+
+
+def _reader(paths: list[str]) -> list[tuple[int, float]]:
+    with ThreadPoolExecutor(CLIENT_THREADS) as pool:
+        chunks = pool.map(lambda i: _read_many(paths[i::CLIENT_THREADS]), range(CLIENT_THREADS))
+        return [found for chunk in chunks for found in chunk]
+
+
+def _booker(bodies: list, stop, results) -> None:
+    """Books RUSH_BOOKINGS_PER_SECOND times a second until told to stop."""
+    statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    for sent, body in enumerate(bodies):
+        if stop.is_set():
+            break
+        time.sleep(max(0.0, started + sent / RUSH_BOOKINGS_PER_SECOND - time.perf_counter()))
+        [status] = _send("POST", "/api/v1/bookings", [body])
+        statuses[status] = statuses.get(status, 0) + 1
+    results.put(statuses)
+
+
+def rush(paths: list[str], bodies: list) -> tuple[float, list[float], dict[int, int], dict[int, int]]:
+    """Reads per second over the paths while another client books; (rate, latencies, read
+    statuses, booking statuses)."""
+    stop, results = multiprocessing.Event(), multiprocessing.Queue()
+    booker = multiprocessing.Process(target=_booker, args=(bodies, stop, results))
+    booker.start()
+    with multiprocessing.Pool(CLIENTS) as pool:
+        started = time.perf_counter()
+        chunks = pool.map(_reader, [paths[i::CLIENTS] for i in range(CLIENTS)])
+        elapsed = time.perf_counter() - started
+    stop.set()
+    booked = results.get(timeout=60)
+    booker.join()
+    found = [one for chunk in chunks for one in chunk]
+    statuses: dict[int, int] = {}
+    for status, _seconds in found:
+        statuses[status] = statuses.get(status, 0) + 1
+    return len(found) / elapsed, [seconds for _status, seconds in found], statuses, booked
+
+
 def serve(**extra_env: str):
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -253,7 +331,8 @@ def main() -> None:
     print(f"  {booked} bookings: free-times page {full[page]}, API {full[api]}")
     vacuum_analyze()  # as autovacuum would soon after the bulk seed, so it does not run meanwhile
     warm_up, measured = 40, int(os.environ.get("BENCH_POSTS", "1000"))
-    times = free_starts(service, location, warm_up + measured)
+    rush_bookings = int(os.environ.get("BENCH_RUSH_BOOKINGS", "400"))
+    times = free_starts(service, location, warm_up + measured + rush_bookings)
     bodies = [
         json.dumps(
             {
@@ -268,6 +347,9 @@ def main() -> None:
         for n, start in enumerate(times)
     ]
     trivial, free, posts = Tally(), Tally(), Tally()
+    trivial_rush, reads, latencies, booked_in_rush = Tally(), Tally(), [], {}
+    paths = rush_paths(service, location)
+    rush_bodies = bodies[warm_up + measured :]
     server = serve()
     try:
         load("GET", "/bench/trivial", [None] * 200)  # warm up both workers
@@ -282,6 +364,13 @@ def main() -> None:
             posts.add(
                 *load("POST", "/api/v1/bookings", bodies[warm_up + n * chunk : warm_up + (n + 1) * chunk])
             )
+        for n in range(2):  # the rush, with the yardstick in turn
+            trivial_rush.add(*load("GET", "/bench/trivial", [None] * 2000))
+            rate, seconds, statuses, booked = rush(paths, rush_bodies[n::2])
+            reads.add(rate, statuses)
+            latencies += seconds
+            for status, count in booked.items():
+                booked_in_rush[status] = booked_in_rush.get(status, 0) + count
     finally:
         server.terminate()
         server.wait()
@@ -305,6 +394,13 @@ def main() -> None:
     )
     print(
         f"  booking POSTs          {posts.rate:8.1f} req/s = {posts.rate / trivial.rate:.2f}x trivial  {posts}"
+    )
+    p95 = sorted(latencies)[int(len(latencies) * 0.95)] * 1000
+    print(f"rush: reads over {len(set(paths))} URLs while another client books {RUSH_BOOKINGS_PER_SECOND}/s:")
+    print(f"  trivial view           {trivial_rush.rate:8.1f} req/s")
+    print(
+        f"  free-time reads        {reads.rate:8.1f} req/s = {reads.rate / trivial_rush.rate:.2f}x trivial"
+        f"  p95 {p95:.0f} ms  {reads}; bookings meanwhile {booked_in_rush}"
     )
     print("with the free-times cache switched off (second server, same run):")
     print(f"  trivial view           {trivial_2.rate:8.1f} req/s")

@@ -1,11 +1,12 @@
 """Cached free times: plain cache calls under explicit keys per location and day.
 
 A location has a version (admin edits of its hours, closures, counsellors or services replace
-it) and each of its days a stamp (a booking change on that day replaces it, after commit). The
-keys of cached entries name both, so a change makes exactly the entries it touches
-unreachable: a booking on 3 December leaves 10 December's free times cached. A reader that
-raced a change can only have written under the old version or stamp, where nobody looks
-again. Entries expire after BOOKING_FREE_TIMES_CACHE_SECONDS, and a missing version or stamp
+it) and each of its days a stamp (a booking change on that day replaces it). A cached entry
+keeps the version and stamp it was worked out under, and counts only while they are still
+current: a change makes exactly the entries it touches stale, so a booking on 3 December leaves
+10 December's free times cached. The versions and the entries come in one round trip. A reader
+that raced a change wrote the old version or stamp into its entry, which then counts for
+nobody. Entries expire after BOOKING_FREE_TIMES_CACHE_SECONDS, and a missing version or stamp
 reads as "0", so a cache that lost its data starts afresh. The cache only spares work: a
 booking is still checked against the database constraint.
 """
@@ -33,22 +34,38 @@ def _day_key(location_id: int, day: dt.date) -> str:
     return f"booking:free:d:{location_id}:{day}"
 
 
-def versions(location_id: int, days: Iterable[dt.date]) -> tuple[str, dict[dt.date, str]]:
-    """The location's version and each day's stamp, in one round trip ("0" for a missing one)."""
-    if not enabled():
-        return "0", {}
-    keys = {day: _day_key(location_id, day) for day in days}
-    found = cache.get_many([_location_key(location_id), *keys.values()])
-    return found.get(_location_key(location_id), "0"), {day: found.get(key, "0") for day, key in keys.items()}
+class Lookup:
+    """One round trip for a location's version, the stamps of some days and cached entries;
+    then the entries still current, and tags to store new ones with."""
 
+    def __init__(self, location_id: int, entries: dict[str, dt.date | None]):
+        self.entries = entries  # cache key -> the day it depends on (None: the location only)
+        days = {day for day in entries.values() if day}
+        found = (
+            cache.get_many([_location_key(location_id), *(_day_key(location_id, d) for d in days), *entries])
+            if enabled()
+            else {}
+        )
+        self.version = found.get(_location_key(location_id), "0")
+        self.stamps = {day: found.get(_day_key(location_id, day), "0") for day in days}
+        self.found = {key: found[key] for key in entries if key in found}
 
-def get_many(keys: Iterable[str]) -> dict:
-    return cache.get_many(list(keys)) if enabled() else {}
+    def tag(self, key: str) -> tuple[str, str]:
+        day = self.entries[key]
+        return self.version, self.stamps[day] if day else ""
 
+    def get(self, key: str):
+        """The cached value, None when missing or worked out under an older version or stamp."""
+        entry = self.found.get(key)
+        return entry[1] if entry is not None and entry[0] == self.tag(key) else None
 
-def set_many(entries: dict) -> None:
-    if entries and enabled():
-        cache.set_many(entries, timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS)
+    def put(self, values: dict) -> None:
+        """Caches values by key, tagged with the version and stamps read."""
+        if values and enabled():
+            cache.set_many(
+                {key: (self.tag(key), value) for key, value in values.items()},
+                timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS,
+            )
 
 
 def days_changed(location_id: int, days: Iterable[dt.date]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
 from . import freecache
-from .models import Absence, Appointment, Counsellor, WorkingHours
+from .models import Absence, Appointment, WorkingHours
 from .slots import (
     Candidates,
     CounsellorPlan,
@@ -94,34 +95,34 @@ def availability(
         start + dt.timedelta(days=MAX_RANGE_DAYS),
     )
     dates = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
-    version, stamps = freecache.versions(location.pk, dates)
-    static_key = f"booking:free:static:{location.pk}:{version}:{service.pk}:{start}:{end}:{today}"
-    day_keys = {
-        d: f"booking:free:day:{location.pk}:{version}:{stamps.get(d, '0')}:{service.pk}:{d}" for d in dates
-    }
-    cached = freecache.get_many([static_key, *day_keys.values()])
-    static = cached.get(static_key) or _static_plan(service, location, start, end, today, static_key)
-    bookable = [d.date for d in static.days if _bookable(static, d)]
+    static_key = _static_key(service, location, start, end, today)
+    day_keys = {d: f"booking:free:day:{location.pk}:{service.pk}:{d}" for d in dates}
+    cached = freecache.Lookup(location.pk, {static_key: None, **{key: d for d, key in day_keys.items()}})
+    static = cached.get(static_key)
+    if static is None:
+        static = _static_plan(service, location, start, end, today)
+        cached.put({static_key: static})
     # The day of the appointment to ignore is worked out afresh, and not cached.
     own = {timezone.localdate(ignore_appointment.start)} if ignore_appointment else set()
-    starts = {d: cached[day_keys[d]] for d in bookable if day_keys[d] in cached and d not in own}
-    missing = [d for d in bookable if d not in starts]
+    bookable = [d.date for d in static.days if _bookable(static, d)]
+    starts = {d: cached.get(day_keys[d]) for d in bookable if d not in own}
+    missing = [d for d in bookable if starts.get(d) is None]
     if missing:
         ignore = ignore_appointment.pk if ignore_appointment else None
         busy = _busy([c for c, _plan in static.counsellors], missing[0], missing[-1], ignore)
         computed = {d: _day_starts(static, d, busy) for d in missing}
-        freecache.set_many({day_keys[d]: found for d, found in computed.items() if d not in own})
+        cached.put({day_keys[d]: found for d, found in computed.items() if d not in own})
         starts.update(computed)
     duration = dt.timedelta(minutes=service.duration_minutes)
     days = [
-        DayPlan(
-            d,
-            d.date in starts,
-            tuple(Slot(s, s + duration) for s in starts.get(d.date, ()) if s > now),
-        )
+        DayPlan(d, d.date in starts, tuple(Slot(s, s + duration) for s in starts.get(d.date, ()) if s > now))
         for d in static.days
     ]
     return Availability(service, location, static.window, days, offered=static.offered)
+
+
+def _static_key(service, location, start, end, today) -> str:
+    return f"booking:free:static:{location.pk}:{service.pk}:{start}:{end}:{today}"
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,12 @@ def offer_at(
         today + dt.timedelta(days=service.booking_horizon_days), today + dt.timedelta(days=MAX_RANGE_DAYS)
     )
     first, last = (today, page_end) if today <= day <= page_end else (day, day)
-    version, _stamps = freecache.versions(location.pk, [])
-    static_key = f"booking:free:static:{location.pk}:{version}:{service.pk}:{first}:{last}:{today}"
-    static = freecache.get_many([static_key]).get(static_key) or _static_plan(
-        service, location, first, last, today, static_key
-    )
+    static_key = _static_key(service, location, first, last, today)
+    cached = freecache.Lookup(location.pk, {static_key: None})
+    static = cached.get(static_key)
+    if static is None:
+        static = _static_plan(service, location, first, last, today)
+        cached.put({static_key: static})
     office_day = next((d for d in static.days if d.date == day), None)
     if not static.offered or office_day is None or not _bookable(static, office_day):
         return Offer(static.offered, False)
@@ -179,7 +181,7 @@ def _bookable(static: StaticPlan, day) -> bool:
     return static.offered and day.is_open and static.window.first_day <= day.date <= static.window.last_day
 
 
-def _static_plan(service, location, start, end, today, cache_key) -> StaticPlan:
+def _static_plan(service, location, start, end, today) -> StaticPlan:
     horizon_end = today + dt.timedelta(days=service.booking_horizon_days)
     # The calendar must cover today (for the lead time) and the whole requested range.
     calendar = office_calendar(location, min(start, today), max(end, horizon_end))
@@ -187,18 +189,20 @@ def _static_plan(service, location, start, end, today, cache_key) -> StaticPlan:
     tz = timezone.get_default_timezone()
     duration = dt.timedelta(minutes=service.duration_minutes)
     step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
-    counsellors = [
-        (plan.id, {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open})
-        for plan in _counsellor_plans(service, location, start, end)
-    ]
-    found = StaticPlan(
+    # Counsellors with the same hours and absences (most of a team) share the arithmetic.
+    shared: dict[tuple, dict] = {}
+    counsellors = []
+    for plan in _counsellor_plans(service, location, start, end):
+        same = (tuple(plan.weekly), tuple(plan.absences))
+        if same not in shared:
+            shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open}
+        counsellors.append((plan.id, shared[same]))
+    return StaticPlan(
         booking_window(service, calendar, today),
         days,
         counsellors,
         location.services.filter(pk=service.pk).exists(),
     )
-    freecache.set_many({cache_key: found})
-    return found
 
 
 def _day_starts(static: StaticPlan, day: dt.date, busy: dict) -> tuple[dt.datetime, ...]:
@@ -217,30 +221,21 @@ def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
+    """The active counsellors of the service at the location with working hours, and their
+    absences in the range. Two queries."""
     range_start, range_end = day_range(start, end)
-    counsellors = list(
-        Counsellor.objects.filter(location=location, services=service, active=True)
-        .only("pk")
-        .prefetch_related(
-            Prefetch(
-                "working_hours",
-                queryset=WorkingHours.objects.only("weekday", "starts", "ends", "counsellor_id"),
-            )
-        )
-    )
-    ids = [c.pk for c in counsellors]
-    absences: dict[int, list] = {pk: [] for pk in ids}
+    weekly: dict[int, list] = {}
+    for pk, weekday, starts, ends in WorkingHours.objects.filter(
+        counsellor__location=location, counsellor__services=service, counsellor__active=True
+    ).values_list("counsellor_id", "weekday", "starts", "ends"):
+        weekly.setdefault(pk, []).append((weekday, starts, ends))
+    absences: dict[int, list] = {pk: [] for pk in weekly}
     for pk, a_start, a_end in Absence.objects.filter(
-        counsellor__in=ids, start__lt=range_end, end__gt=range_start
+        counsellor__in=list(weekly), start__lt=range_end, end__gt=range_start
     ).values_list("counsellor_id", "start", "end"):
         absences[pk].append((a_start, a_end))
     return [
-        CounsellorPlan(
-            id=c.pk,
-            weekly=[(h.weekday, h.starts, h.ends) for h in c.working_hours.all()],
-            absences=absences[c.pk],
-        )
-        for c in counsellors
+        CounsellorPlan(id=pk, weekly=hours, absences=absences[pk]) for pk, hours in sorted(weekly.items())
     ]
 
 
@@ -257,11 +252,15 @@ def _busy(counsellors: list[int], start: dt.date, end: dt.date, ignore: int | No
         .values_list("counsellor_id", "start", "end")
     )
     busy: dict[dt.date, dict[int, list]] = {}
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 2)]
+    tz = timezone.get_default_timezone()
+    midnights = [dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in days]
     for pk, b_start, b_end in booked:
-        day, last = timezone.localdate(b_start), timezone.localdate(b_end)
-        while day <= last:  # an appointment past midnight occupies both days
-            busy.setdefault(day, {}).setdefault(pk, []).append((b_start, b_end))
-            day += dt.timedelta(days=1)
+        # The local day by the midnights around it, cheaper than a time zone conversion a row.
+        first = max(bisect.bisect_right(midnights, b_start) - 1, 0)
+        last = bisect.bisect_left(midnights, b_end) - 1
+        for n in range(first, max(last, first) + 1):  # an appointment past midnight: both days
+            busy.setdefault(days[n], {}).setdefault(pk, []).append((b_start, b_end))
     return busy
 
 
@@ -291,7 +290,14 @@ def bookable_services():
 
 def service_and_location(service_slug: str, location_slug: str) -> tuple[Service | None, Location | None]:
     """An active appointment service and an active location offering it, by their slugs;
-    (None, None) when there is no such pair. Two queries."""
-    service = Service.objects.by_appointment().filter(slug=service_slug).first()
-    location = service and Location.objects.filter(active=True, services=service, slug=location_slug).first()
-    return (service, location) if location else (None, None)
+    (None, None) when there is no such pair. One query."""
+    offered = (
+        Location.services.through.objects.select_related("service", "location")
+        .filter(
+            service__in=Service.objects.by_appointment().filter(slug=service_slug),
+            location__active=True,
+            location__slug=location_slug,
+        )
+        .first()
+    )
+    return (offered.service, offered.location) if offered else (None, None)

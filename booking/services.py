@@ -77,11 +77,15 @@ def book_appointment(
     the time is not bookable or was just taken (with the next free times)."""
     now, start = now or timezone.now(), start.astimezone(dt.UTC)
     counsellors = _free_counsellors(service=service, location=location, start=start, now=now)
-    with transaction.atomic():
-        _check_contact_limit(service=service, person=person, now=now)
-        booked = _book_first_free(
-            counsellors, service=service, location=location, start=start, person=person, booked_by=booked_by
-        )
+    booked = _book_first_free(
+        counsellors,
+        service=service,
+        location=location,
+        start=start,
+        person=person,
+        booked_by=booked_by,
+        now=now,
+    )
     if booked is None:
         raise _taken(service, location, start, now)
     return booked
@@ -102,38 +106,32 @@ def _new_appointment(*, token: str, service, location, start, person: dict, book
     )
 
 
-def _book_first_free(counsellors, *, service, location, start, person: dict, booked_by) -> Booked | None:
+def _book_first_free(counsellors, *, service, location, start, person: dict, booked_by, now) -> Booked | None:
+    """Books the first counsellor whose time the database takes, in one transaction per try: a
+    try that loses a race rolls back whole, and the next one counts the contact's bookings anew."""
     token = new_token()
     end = start + dt.timedelta(minutes=service.duration_minutes)
-    for counsellor_id in counsellors:
-        for _attempt in range(5):
-            appointment = _new_appointment(
-                token=token,
-                service=service,
-                location=location,
-                start=start,
-                person=person,
-                booked_by=booked_by,
-            )
-            appointment.counsellor_id, appointment.end = counsellor_id, end
-            # One savepoint per try: a lost race rolls back only that try.
-            try:
-                with transaction.atomic():
-                    _hold(appointment)
-                    AppointmentHistory.objects.create(
-                        appointment=appointment,
-                        new_status=appointment.status,
-                        by=booked_by,
-                        note=_("gebucht"),
-                    )
-                    notifications.appointment_booked(appointment, manage_url=manage_url(token))
-            except IntegrityError:
-                # A booking code that exists already (rare) is drawn anew; else the occupancy's
-                # unique constraint refused the time: the next counsellor.
-                if not Appointment.objects.filter(code=appointment.code).exists():
-                    break
-                continue
-            return Booked(appointment, token)
+    tries = [*counsellors]
+    while tries:
+        appointment = _new_appointment(
+            token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
+        )
+        appointment.counsellor_id, appointment.end = tries[0], end
+        try:
+            with transaction.atomic():
+                _check_contact_limit(service=service, person=person, now=now)
+                _hold(appointment)
+                AppointmentHistory.objects.create(
+                    appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
+                )
+                notifications.appointment_booked(appointment, manage_url=manage_url(token))
+        except IntegrityError:
+            # A booking code that exists already (rare) is drawn anew; else the occupancy's
+            # unique constraint refused the time: the next counsellor.
+            if not Appointment.objects.filter(code=appointment.code).exists():
+                tries.pop(0)
+            continue
+        return Booked(appointment, token)
     return None
 
 

@@ -100,7 +100,7 @@ def to_send_now(messages: Iterable[Message], now: dt.datetime) -> list[int]:
     return [m.pk for m in messages if m.channel == Channel.EMAIL and m.due_at <= now]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Message]:
     """Creates the confirmation and reminder rows of a new booking. Must run inside its transaction.
 
