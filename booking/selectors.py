@@ -254,11 +254,11 @@ def _busy(counsellors: list[int], start: dt.date, end: dt.date, ignore: int | No
     busy: dict[dt.date, dict[int, list]] = {}
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 2)]
     tz = timezone.get_default_timezone()
-    midnights = [dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in days]
+    midnights = [dt.datetime.combine(d, dt.time(), tzinfo=tz).timestamp() for d in days]
     for pk, b_start, b_end in booked:
         # The local day by the midnights around it, cheaper than a time zone conversion a row.
-        first = max(bisect.bisect_right(midnights, b_start) - 1, 0)
-        last = bisect.bisect_left(midnights, b_end) - 1
+        first = max(bisect.bisect_right(midnights, b_start.timestamp()) - 1, 0)
+        last = bisect.bisect_left(midnights, b_end.timestamp()) - 1
         for n in range(first, max(last, first) + 1):  # an appointment past midnight: both days
             busy.setdefault(days[n], {}).setdefault(pk, []).append((b_start, b_end))
     return busy
