@@ -4,9 +4,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -182,24 +180,18 @@ def display(request: HttpRequest, slug: str):
 
 
 def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status | None]:
-    # The role rides along with the desk session (one query on every clerk request);
-    # roles.has_role only decides between 403 and 409 when there is no session.
     user = request.auth
-    clerk_group = Group.objects.filter(user=OuterRef("user"), name__in=(roles.CLERK, roles.TEAM_LEAD))
+    if not roles.has_role(user, roles.CLERK, roles.TEAM_LEAD):
+        return None, Status(403, {"detail": _("Nur für Sachbearbeitung.")})
     session = (
         DeskSession.objects.select_related("desk__location")
-        .annotate(clerk_role=Exists(clerk_group))
         .filter(user=user, desk_id=desk_id, ended_at__isnull=True, day=timezone.localdate())
         .first()
     )
     if session is None:
-        if not roles.has_role(user, roles.CLERK, roles.TEAM_LEAD):
-            return None, Status(403, {"detail": _("Nur für Sachbearbeitung.")})
         return None, Status(
             409, {"detail": _("Sie sind an diesem Schalter nicht angemeldet."), "field": "desk_id"}
         )
-    if not (user.is_active and (user.is_superuser or session.clerk_role)):
-        return None, Status(403, {"detail": _("Nur für Sachbearbeitung.")})
     return session.desk, None
 
 

@@ -1,13 +1,9 @@
 """HTTP for the walk-in queue: kiosk, info desk, clerk desk, display, public queue pages."""
 
-import functools
-
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sozialamt import roles
 from sozialamt.models import Location
+from sozialamt.roles import role_required
 from sozialamt.selectors import open_status
 
 from . import selectors, services
@@ -28,23 +25,6 @@ from .services import QueueError
 KIOSK_COOKIE = "kz_kiosk"
 KIOSK_SALT = "kundenzentrum.kiosk"
 KIOSK_COOKIE_AGE = 60 * 60 * 24 * 365
-
-
-def role_required(*names: str):
-    """Login and one of the roles; otherwise the login page or 403."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not roles.has_role(request.user, *names):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _location(slug: str) -> Location:
