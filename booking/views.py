@@ -27,7 +27,13 @@ from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
-from .selectors import Availability, appointment_for_token, availability, bookable_services
+from .selectors import (
+    Availability,
+    appointment_for_token,
+    availability,
+    bookable_services,
+    service_and_location,
+)
 from .slots import DayPlan
 
 SESSION_KEY = "booking"
@@ -74,10 +80,6 @@ def _service_or_none(slug: str) -> Service | None:
     return Service.objects.by_appointment().filter(slug=slug).first()
 
 
-def _location_or_none(service: Service, slug: str) -> Location | None:
-    return Location.objects.filter(active=True, services=service, slug=slug).first()
-
-
 def _parse_day(value: str) -> dt.date | None:
     """A day from the URL, or None when malformed or further than a year and a bit away."""
     try:
@@ -111,8 +113,7 @@ def locations(request: HttpRequest, service: str) -> HttpResponse:
 @require_GET
 @rate_limited("search", "BOOKING_SEARCH_RATE")
 def calendar(request: HttpRequest, service: str, location: str) -> HttpResponse:
-    found = _service_or_none(service)
-    place = found and _location_or_none(found, location)
+    found, place = service_and_location(service, location)
     if not place:
         return _restart(request, _("Dieses Anliegen wird an diesem Standort nicht angeboten."))
     avail = availability(service=found, location=place)
@@ -130,8 +131,7 @@ def calendar(request: HttpRequest, service: str, location: str) -> HttpResponse:
 @rate_limited("search", "BOOKING_SEARCH_RATE", methods=("GET",))
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def day(request: HttpRequest, service: str, location: str, date: str) -> HttpResponse:
-    found = _service_or_none(service)
-    place = found and _location_or_none(found, location)
+    found, place = service_and_location(service, location)
     chosen = _parse_day(date)
     if not place or not chosen:
         return _restart(request, _("Diese Auswahl ist ungültig. Bitte beginnen Sie noch einmal."))
