@@ -171,22 +171,6 @@ def _clear_display_feed_memo():
 
 
 @pytest.fixture
-def redis_commands(monkeypatch):
-    """The names of the commands the cache's Redis client sends from now on (the broker's own
-    client aside); clear the list to start counting afresh."""
-    client = cache.client.get_client(write=True)
-    sent = []
-    real_execute = client.execute_command
-
-    def counted(*args, **kwargs):
-        sent.append(args[0])
-        return real_execute(*args, **kwargs)
-
-    monkeypatch.setattr(client, "execute_command", counted)
-    return sent
-
-
-@pytest.fixture
 def broker():
     """Tasks go to the real Redis broker (DB of TEST_REDIS_URL), emptied before and after."""
     import redis
