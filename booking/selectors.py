@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from sozialamt.hours import OfficeCalendar
@@ -109,7 +109,7 @@ def availability(
     missing = [d for d in bookable if starts.get(d) is None]
     if missing:
         ignore = ignore_appointment.pk if ignore_appointment else None
-        busy = _busy([c for c, _plan in static.counsellors], missing[0], missing[-1], ignore)
+        busy = _busy([c for c, _plan in static.counsellors], missing, ignore)
         computed = {d: _day_starts(static, d, busy) for d in missing}
         cached.put({day_keys[d]: found for d, found in computed.items() if d not in own})
         starts.update(computed)
@@ -156,7 +156,7 @@ def offer_at(
     office_day = next((d for d in static.days if d.date == day), None)
     if not static.offered or office_day is None or not _bookable(static, office_day):
         return Offer(static.offered, False)
-    busy = _busy([c for c, _plan in static.counsellors], day, day, ignore)
+    busy = _busy([c for c, _plan in static.counsellors], [day], ignore)
     tz = timezone.get_default_timezone()
     duration = dt.timedelta(minutes=service.duration_minutes)
     found = free_counsellors(static.candidates(day), busy.get(day, {}), midnight(day, tz), start, duration)
@@ -239,14 +239,29 @@ def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
     ]
 
 
-def _busy(counsellors: list[int], start: dt.date, end: dt.date, ignore: int | None = None) -> dict:
-    """The booked times of the counsellors from start to end, by local day and counsellor. One
-    query on the index (counsellor, start)."""
-    if not counsellors:
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as runs of consecutive days (first, last)."""
+    runs: list[list[dt.date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
+def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None) -> dict:
+    """The booked times of the counsellors on the (sorted) days, by local day and counsellor.
+    One query on the index (counsellor, start), for those days only."""
+    if not counsellors or not days:
         return {}
-    range_start, range_end = day_range(start, end)
+    on_days = Q()
+    for first, last in _runs(days):
+        range_start, range_end = day_range(first, last)
+        on_days |= Q(start__lt=range_end, end__gt=range_start)
+    start, end = days[0], days[-1]
     booked = (
-        Appointment.objects.filter(counsellor__in=counsellors, start__lt=range_end, end__gt=range_start)
+        Appointment.objects.filter(on_days, counsellor__in=counsellors)
         .exclude(status=Appointment.Status.CANCELLED)
         .exclude(pk=ignore)
         .values_list("counsellor_id", "start", "end")
