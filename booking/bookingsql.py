@@ -22,7 +22,9 @@ from django.db import DatabaseError, IntegrityError, connection, models
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Counsellor, Message, Occupancy
+from messaging.models import Message
+
+from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Counsellor, Occupancy
 from .selectors import day_range
 
 BOOKED, TAKEN, LIMIT = "booked", "taken", "limit"

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from messaging import notify as notifications
 from sozialamt.models import Location, Service
 
-from . import bookingsql, freecache, notifications
+from . import bookingsql, freecache
 from .models import UNIT_MINUTES, Appointment, AppointmentHistory, ContactLock, Occupancy, PersonalDataAccess
 from .selectors import availability, hash_token, static_plan
 from .slots import Slot, next_free, offers_start, units

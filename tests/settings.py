@@ -26,7 +26,7 @@ LANGUAGE_CODE = "de"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# A real Celery worker started by a test (tests/reminders/test_worker.py) runs with these
+# A real Celery worker started by a test (tests/messaging/test_worker.py) runs with these
 # settings too; the environment switches off eager tasks there and sends e-mail to files.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 if os.environ.get("TEST_EMAIL_BACKEND"):

@@ -10,9 +10,10 @@ import redis
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from booking.models import Appointment, AppointmentHistory, Message, Occupancy
+from booking.models import Appointment, AppointmentHistory, Occupancy
 from booking.selectors import static_plan
 from booking.services import book_appointment
+from messaging.models import Message
 from tests.booking.conftest import TUESDAY_9
 from tests.factories import AppointmentFactory, CounsellorFactory
 
@@ -48,7 +49,7 @@ def test_a_booking_with_contact_limit_and_messages_is_one_round_trip(
     }
     # The first confirmation kicked a sweep, which has not begun: the second kicks none.
     [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
-    assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"
+    assert json.loads(task)["headers"]["task"] == "messaging.tasks.sweep_messages"
 
 
 def test_a_counsellor_taken_while_the_statement_waits_is_retried_with_the_next(
@@ -139,7 +140,7 @@ def test_after_the_statement_one_round_trip_to_redis_bumps_the_free_times_and_ki
     monkeypatch.undo()
     assert freecache.generations()[0] == bookings + 2
     [task] = redis.Redis.from_url(broker).lrange("celery", 0, -1)
-    assert json.loads(task)["headers"]["task"] == "booking.tasks.sweep_messages"
+    assert json.loads(task)["headers"]["task"] == "messaging.tasks.sweep_messages"
 
 
 def test_the_free_times_a_citizen_looked_at_leave_the_booking_one_query(
@@ -149,8 +150,8 @@ def test_the_free_times_a_citizen_looked_at_leave_the_booking_one_query(
     from django.core.cache import cache
 
     from booking import freecache
-    from booking.reminders.services import KICK_KEY
     from booking.selectors import availability
+    from messaging.tasks import KICK_KEY
 
     by_email = {**person, "reminder": "email"}  # a letter's posting day reads the calendar
     start = TUESDAY_9 + dt.timedelta(days=7)

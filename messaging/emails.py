@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from ..ics import appointment_ics
-from ..models import Message
+from booking.ics import appointment_ics
+
 from .content import citizen_language, message_context
+from .models import Message
 
 
 def build_email(message: Message) -> EmailMultiAlternatives:

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from booking.models import CallListEntry, Message, PrintBatch
+from messaging.models import CallListEntry, Message, PrintBatch
 from tests.conftest import login
 from tests.helpers import assert_accessible
 

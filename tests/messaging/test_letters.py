@@ -8,9 +8,9 @@ from django.conf import settings
 from django.test import override_settings
 from pypdf import PdfReader
 
-from booking.models import CallListEntry, Message, PrintBatch
-from booking.reminders.batches import build_print_batch
-from booking.reminders.letters import LetterError, address_fits_window, letter_pdf, window_lines
+from messaging.batches import build_print_batch
+from messaging.letters import LetterError, address_fits_window, letter_pdf, window_lines
+from messaging.models import CallListEntry, Message, PrintBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ class WorkerDied(BaseException):
 
 
 def _die_after_first_chunk(monkeypatch, error: type[BaseException]):
-    from booking.reminders import batches
+    from messaging import batches
 
     real = batches._render_chunk
 
@@ -199,7 +199,7 @@ def test_a_build_that_fails_half_way_gives_every_letter_back_and_loses_none(
         build_print_batch()
     assert not PrintBatch.objects.exists()
     assert {m.status for m in _letters_in_batches(appointments)} == {Message.Status.PENDING}
-    monkeypatch.setattr("booking.reminders.batches._render_chunk", real)
+    monkeypatch.setattr("messaging.batches._render_chunk", real)
     batch = build_print_batch()
     letters = _letters_in_batches(appointments)
     assert {(m.status, m.batch_id) for m in letters} == {(Message.Status.SENT, batch.pk)}
@@ -218,7 +218,7 @@ def test_a_build_whose_worker_died_is_released_only_after_the_time_limit(
     assert dead.status == PrintBatch.Status.BUILDING
     # No letter counts as sent while the batch has no file.
     assert {m.status for m in _letters_in_batches(appointments)} == {Message.Status.SENDING}
-    monkeypatch.setattr("booking.reminders.batches._render_chunk", real)
+    monkeypatch.setattr("messaging.batches._render_chunk", real)
     time_machine.move_to(dt.datetime(2026, 11, 30, 5, 30, tzinfo=dt.UTC), tick=False)
     assert build_print_batch() is None  # might still be running: not released yet
     assert PrintBatch.objects.get().pk == dead.pk
@@ -231,7 +231,7 @@ def test_a_build_whose_worker_died_is_released_only_after_the_time_limit(
 
 
 def test_the_print_batch_task_has_its_own_time_limits(settings):
-    from booking.tasks import build_print_batch as task
+    from messaging.tasks import build_print_batch as task
 
     assert (task.soft_time_limit, task.time_limit) == (1800, 1900)
 
@@ -239,14 +239,14 @@ def test_the_print_batch_task_has_its_own_time_limits(settings):
 def test_moving_an_appointment_whose_letter_is_already_in_a_batch_puts_the_citizen_on_the_call_list(
     clock, book, posting_day
 ):
-    from booking import notifications
+    from messaging import notify
 
     appointment = book()
     batch = build_print_batch()
     appointment.start = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
     appointment.end = appointment.start + dt.timedelta(minutes=45)
     appointment.save()
-    notifications.appointment_moved(appointment)
+    notify.appointment_moved(appointment)
     assert reminder_letter(appointment).batch_id == batch.pk  # the printed letter names the old time
     entry = CallListEntry.objects.get(appointment=appointment)
     assert entry.reason == CallListEntry.Reason.MOVED_AFTER_LETTER

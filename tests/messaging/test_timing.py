@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from booking.reminders.timing import email_reminder_due, letter_posting_day, retry_delay
+from messaging.timing import email_reminder_due, letter_posting_day, retry_delay
 from sozialamt.hours import OfficeCalendar, WeeklyInterval
 
 UTC = dt.UTC

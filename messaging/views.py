@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from booking import services as booking_services
 from sozialamt import roles
 
-from .. import services as booking_services
-from .. import tasks
-from ..models import Message, PrintBatch
-from . import batches, selectors, services
+from . import batches, selectors, services, tasks
 from .forms import OfficeCancellationForm
+from .models import Message, PrintBatch
 
 staff = roles.role_required(roles.CLERK, roles.TEAM_LEAD)
 
@@ -24,7 +23,7 @@ staff = roles.role_required(roles.CLERK, roles.TEAM_LEAD)
 def print_batch_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "booking/print_batches.html",
+        "messaging/print_batches.html",
         {
             "batches": selectors.print_batches(),
             "due_today": selectors.letters_due_today(timezone.localdate()),
@@ -56,7 +55,7 @@ def print_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         appointments=[m.appointment_id for m in failed],
         what=f"Fehlerliste Druckstapel {batch.pk}",
     )
-    return render(request, "booking/print_batch.html", {"batch": batch, "failed": failed})
+    return render(request, "messaging/print_batch.html", {"batch": batch, "failed": failed})
 
 
 @staff
@@ -100,7 +99,9 @@ def call_list(request: HttpRequest) -> HttpResponse:
     booking_services.log_personal_data_access(
         user=request.user, appointments=[e.appointment_id for e in entries], what="Anrufliste"
     )
-    return render(request, "booking/call_list.html", {"entries": entries, "recent": selectors.recent_calls()})
+    return render(
+        request, "messaging/call_list.html", {"entries": entries, "recent": selectors.recent_calls()}
+    )
 
 
 @staff
@@ -142,4 +143,4 @@ def cancel_by_office(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, text % {"count": len(done)})
             return redirect("reminders:call-list")
-    return render(request, "booking/cancel_by_office.html", {"form": form, "affected": affected})
+    return render(request, "messaging/cancel_by_office.html", {"form": form, "affected": affected})

@@ -5,9 +5,10 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from booking.models import Appointment
 from sozialamt.hours import aware
 
-from ..models import Appointment, CallListEntry, Message, PrintBatch
+from .models import CallListEntry, Message, PrintBatch
 
 
 def print_batches(limit: int = 60) -> QuerySet[PrintBatch]:

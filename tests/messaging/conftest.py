@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from booking import notifications
+from messaging import notify
 from tests.factories import AppointmentFactory
 
 # Friday 20 November 2026, 10:00 in Münster; appointments default to Thursday 3 December 10:00.
@@ -26,7 +26,7 @@ def book(counsellor, appointment_service):
     def _book(**kwargs):
         with transaction.atomic():
             appointment = AppointmentFactory(counsellor=counsellor, service=appointment_service, **kwargs)
-            notifications.appointment_booked(appointment)
+            notify.appointment_booked(appointment)
         return appointment
 
     return _book

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 
-from booking.models import Message
-from booking.reminders import services
+from messaging import services, tasks
+from messaging.models import Message
 
 from .conftest import NOW
 
@@ -20,7 +20,7 @@ Channel = Message.Channel
 def test_a_sweep_skips_the_rows_an_overlapping_sweep_holds_and_together_they_take_each_once(clock, book):
     # A sweep is queued and has not begun: the bookings' commits kick none (eager here, it
     # would send the confirmations at once).
-    cache.add(services.KICK_KEY, 1, timeout=services.KICK_SECONDS)
+    cache.add(tasks.KICK_KEY, 1, timeout=tasks.KICK_SECONDS)
     for n in range(6):
         book(
             by_email=True,

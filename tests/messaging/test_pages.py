@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from booking.models import Appointment, CallListEntry, Message, PersonalDataAccess, PrintBatch
-from booking.reminders.batches import build_print_batch
+from booking.models import Appointment, PersonalDataAccess
+from messaging.batches import build_print_batch
+from messaging.models import CallListEntry, Message, PrintBatch
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_do_not_grow
 

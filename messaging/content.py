@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from ..models import Message
+from .models import Message
 
 
 def message_language(code: str) -> str:

@@ -22,8 +22,8 @@ from django.test import override_settings
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from booking.models import Message
-from booking.tasks import sweep_messages
+from messaging.models import Message
+from messaging.tasks import sweep_messages
 from sozialamt.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,7 +70,7 @@ class Workers:
             "DATABASE_URL": _database_url(),
             "REDIS_URL": self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
-            "TEST_EMAIL_BACKEND": "tests.reminders.backends.SlowFileBackend",
+            "TEST_EMAIL_BACKEND": "tests.messaging.backends.SlowFileBackend",
             "TEST_EMAIL_FILE_PATH": str(self.mail_dir),
         }
         command = [sys.executable, "-m", "celery", "-A", "sozialamt", "worker", "--pool=solo"]
@@ -215,7 +215,7 @@ def test_beat_and_a_worker_send_a_due_message_with_nobody_queueing_it(book_ahead
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(
         name="reminders-sweep-due-messages",
-        task="booking.tasks.sweep_messages",
+        task="messaging.tasks.sweep_messages",
         interval=every_minute,
         last_run_at=timezone.now() - dt.timedelta(minutes=2),
     )

@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from booking.models import Appointment
 from sozialamt.hours import aware
 
-from ..models import Appointment, CallListEntry, Message, PrintBatch
 from .letters import LetterError, document_html, letter_html, write_pdf
+from .models import CallListEntry, Message, PrintBatch
 from .services import ReminderError, add_to_call_list
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from ..models import Appointment, Message
+from booking.models import Appointment
+
 from .content import citizen_language, message_context, message_language, rebooking_url
+from .models import Message
 
 # The address zone of the window is 85 mm × 27.3 mm: six lines of 10 pt, and at 10 pt
 # DejaVu Sans about 40 characters fit in the 80 mm after the 5 mm indent.

@@ -11,18 +11,18 @@ import time_machine
 from django.core import mail
 from django.core.cache import cache
 
-from booking.models import Message
-from booking.reminders import services
-from booking.tasks import sweep_messages
+from messaging import services, tasks
+from messaging.models import Message
+from messaging.tasks import sweep_messages
 from sozialamt.celery import app
-from tests.reminders.test_worker import broker_down
+from tests.messaging.test_worker import broker_down
 
 from .conftest import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SWEEP = "booking.tasks.sweep_messages"
-SEND = "booking.tasks.send_message"
+SWEEP = "messaging.tasks.sweep_messages"
+SEND = "messaging.tasks.send_message"
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_burst_of_commits_queues_one_sweep_and_a_begun_sweep_lets_the_next_kic
         book_email()
     assert queued(broker) == {SWEEP: 1}
     # A kicked sweep that gets lost holds back further kicks for a minute at most.
-    assert 0 < redis.Redis.from_url(broker).ttl(cache.make_key(services.KICK_KEY)) <= 60
+    assert 0 < redis.Redis.from_url(broker).ttl(cache.make_key(tasks.KICK_KEY)) <= 60
     assert sweep_messages() == 3  # the queued sweep begins (here, in-process)
     assert queued(broker) == {SWEEP: 1, SEND: 3}
     book_email()
@@ -98,7 +98,7 @@ def test_a_dead_broker_does_not_fail_the_booking_and_the_next_commit_kicks_again
         first = book_email()
     assert Message.objects.get(appointment=first, kind="confirmation").status == Message.Status.PENDING
     assert queued(broker) == {}
-    assert cache.get(services.KICK_KEY) is None  # else no kick would reach the broker for a minute
+    assert cache.get(tasks.KICK_KEY) is None  # else no kick would reach the broker for a minute
     book_email()
     assert queued(broker) == {SWEEP: 1}
     app.conf.task_always_eager = True

@@ -6,11 +6,10 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from booking import notifications
-from booking.models import CallListEntry, Message
-from booking.reminders import services
-from booking.reminders.content import message_language
-from booking.tasks import send_message, sweep_messages
+from messaging import notify, services
+from messaging.content import message_language
+from messaging.models import CallListEntry, Message
+from messaging.tasks import send_message, sweep_messages
 from tests.factories import AppointmentFactory
 from tests.helpers import assert_queries_do_not_grow
 
@@ -60,8 +59,8 @@ def test_a_booking_too_late_for_a_letter_goes_on_the_call_list(time_machine, boo
 
 def test_an_appointment_without_any_channel_produces_no_message_and_no_error(clock, book):
     appointment = book(no_channel=True, phone="0251 123")
-    notifications.appointment_moved(appointment)
-    notifications.appointment_cancelled(appointment)
+    notify.appointment_moved(appointment)
+    notify.appointment_cancelled(appointment)
     assert not Message.objects.exists()
     assert not CallListEntry.objects.exists()
     assert sweep_messages() == 0
@@ -88,7 +87,7 @@ def test_the_confirmation_email_has_text_html_and_the_ics_and_is_sent_after_comm
 
 def test_the_management_link_reaches_the_email_and_is_then_wiped(clock, counsellor, appointment_service):
     appointment = AppointmentFactory(counsellor=counsellor, service=appointment_service, by_email=True)
-    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    notify.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
     sweep_messages()
     assert "https://amt.example/b/geheim" in mail.outbox[0].body
     assert not Message.objects.filter(link__contains="geheim").exists()
@@ -122,7 +121,7 @@ def test_a_message_is_not_sent_before_it_is_due(clock, book):
     assert mail.outbox == []
 
 
-@override_settings(EMAIL_BACKEND="tests.reminders.backends.FlakyBackend")
+@override_settings(EMAIL_BACKEND="tests.messaging.backends.FlakyBackend")
 def test_an_smtp_failure_retries_with_growing_capped_delays_while_other_messages_go_on(
     clock, book, time_machine
 ):
@@ -166,7 +165,7 @@ def test_a_reminder_for_a_cancelled_booking_is_not_sent(clock, book, time_machin
     sweep_messages()
     appointment.status = appointment.Status.CANCELLED
     appointment.save()
-    notifications.appointment_cancelled(appointment)
+    notify.appointment_cancelled(appointment)
     time_machine.move_to(dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC), tick=False)
     assert sweep_messages() == 0
     assert {m.status for m in appointment.messages.exclude(kind=Kind.CONFIRMATION)} == {Status.CANCELLED}
@@ -179,7 +178,7 @@ def test_moving_a_booking_confirms_the_new_time_and_replans_the_reminders(clock,
     appointment.start = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
     appointment.end = appointment.start + dt.timedelta(minutes=45)
     appointment.save()
-    notifications.appointment_moved(appointment)
+    notify.appointment_moved(appointment)
     sweep_messages()
     assert len(mail.outbox) == 2 and "10.12.2026" in mail.outbox[1].subject
     planned = rows(appointment)
@@ -250,14 +249,14 @@ def test_an_office_cancellation_without_any_channel_puts_a_phone_on_the_call_lis
     assert mail.outbox == []
 
 
-@override_settings(EMAIL_BACKEND="tests.reminders.backends.FlakyBackend", MESSAGE_MAX_ATTEMPTS=1)
+@override_settings(EMAIL_BACKEND="tests.messaging.backends.FlakyBackend", MESSAGE_MAX_ATTEMPTS=1)
 def test_a_finally_failed_email_loses_its_link_and_the_log_names_no_address(
     clock, counsellor, appointment_service, caplog
 ):
     appointment = AppointmentFactory(
         counsellor=counsellor, service=appointment_service, by_email=True, email="fail@example.org"
     )
-    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    notify.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
     sweep_messages()
     confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
     assert confirmation.status == Status.FAILED and confirmation.link == ""
@@ -267,14 +266,14 @@ def test_a_finally_failed_email_loses_its_link_and_the_log_names_no_address(
 def test_an_email_that_cannot_be_built_loses_its_link(
     clock, counsellor, appointment_service, monkeypatch, caplog
 ):
-    from booking.reminders import emails
+    from messaging import emails
 
     def broken(message):
         raise ValueError("kaputt für buerger@example.org")
 
     monkeypatch.setattr(emails, "build_email", broken)
     appointment = AppointmentFactory(counsellor=counsellor, service=appointment_service, by_email=True)
-    notifications.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
+    notify.appointment_booked(appointment, manage_url="https://amt.example/b/geheim")
     sweep_messages()
     confirmation = rows(appointment)[(Kind.CONFIRMATION, Channel.EMAIL)]
     assert confirmation.status == Status.FAILED and confirmation.link == ""

@@ -1,5 +1,8 @@
-"""Every write around messages: scheduling, the sweep, the claim, sending, the call list,
-cancelling by the office, print batches and deleting personal data on time."""
+"""Every write around messages: scheduling, the sweep, the claim, sending, the call list and
+deleting personal data on time.
+
+No service queues a task: those that make e-mails due now return their ids, and the caller
+(messaging/notify.py, messaging/tasks.py) hands them to the worker."""
 
 import datetime as dt
 import logging
@@ -8,23 +11,15 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from booking.models import Appointment, AppointmentHistory, ContactLock, PersonalDataAccess
 from sozialamt.hours import aware
 from sozialamt.selectors import office_calendar, public_holidays
 
-from ..models import (
-    Appointment,
-    AppointmentHistory,
-    CallListEntry,
-    ContactLock,
-    Message,
-    PersonalDataAccess,
-    PrintBatch,
-)
+from .models import CallListEntry, Message, PrintBatch
 from .timing import email_reminder_due, letter_posting_day, retry_delay
 
 logger = logging.getLogger(__name__)
@@ -36,7 +31,7 @@ class ReminderError(Exception):
     """A staff action on messages, batches or the call list cannot be done; the text says why."""
 
 
-# --- scheduling (called by booking/notifications.py inside the booking transaction) ----------
+# --- scheduling (called through messaging/notify.py inside the booking's transaction) --------
 
 
 def posting_day(appointment: Appointment) -> dt.date:
@@ -101,22 +96,21 @@ def to_send_now(messages: Iterable[Message], now: dt.datetime) -> list[int]:
 
 
 @transaction.atomic
-def schedule_messages(*, appointment: Appointment, link: str = "") -> list[Message]:
-    """Creates the confirmation and reminder rows of a new booking. Must run inside its transaction.
+def schedule_messages(*, appointment: Appointment, link: str = "") -> list[int]:
+    """Creates the confirmation and reminder rows of a new booking; returns the e-mails due now.
+    Must run inside its transaction.
 
     `link` is the personal management link; it is kept only until the confirmation is sent."""
     now = timezone.now()
     rows, too_late = new_booking_messages(appointment, link, now)
     if too_late:
         add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.TOO_LATE)
-    created = Message.objects.bulk_create(rows)
-    queue_after_commit(to_send_now(created, now))
-    return created
+    return to_send_now(Message.objects.bulk_create(rows), now)
 
 
 @transaction.atomic
-def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
-    """A booking moved: confirm the new time and plan the reminders anew.
+def reschedule_messages(*, appointment: Appointment, link: str = "") -> list[int]:
+    """A booking moved: confirm the new time and plan the reminders anew; returns the e-mails due now.
 
     A letter already in a print batch stays there (it names the old time): the citizen goes on
     the call list instead. An e-mail in flight is left alone."""
@@ -156,12 +150,12 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> None:
             continue
         if channel == Channel.EMAIL and due <= now:
             queue.append(message.pk)
-    queue_after_commit(queue)
+    return queue
 
 
 @transaction.atomic
-def resend_confirmation(*, appointment: Appointment, link: str) -> None:
-    """Sends the confirmation e-mail again, now with this personal link (a new token)."""
+def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
+    """Makes the confirmation e-mail due again, now with this personal link (a new token)."""
     now = timezone.now()
     message, _ = Message.objects.get_or_create(
         appointment=appointment, kind=Kind.CONFIRMATION, channel=Channel.EMAIL, defaults={"due_at": now}
@@ -170,18 +164,20 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> None:
     fresh |= {"claimed_at": None, "queued_at": None, "last_error": ""}
     # One being sent at this very moment is left alone (the citizen can simply ask again).
     if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
-        queue_after_commit([message.pk])
+        return [message.pk]
+    return []
 
 
 @transaction.atomic
-def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason: str = "") -> None:
+def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason: str = "") -> list[int]:
     """A booking was cancelled: its pending messages lapse; if the office cancelled, the citizen
-    is told through their channel (or put on the call list when a letter would come too late)."""
+    is told through their channel (or put on the call list when a letter would come too late).
+    Returns the e-mails due now."""
     appointment.messages.filter(status=Status.PENDING).exclude(kind=Kind.CANCELLED).update(
         status=Status.CANCELLED, link=""
     )
     if not by_office:
-        return
+        return []
     now = timezone.now()
     planned: dict[str, dt.datetime] = {}
     if appointment.email:  # any address given, even if the citizen chose a letter or nothing
@@ -200,73 +196,12 @@ def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason
         )
         if channel == Channel.EMAIL:
             queue.append(message.pk)
-    queue_after_commit(queue)
+    return queue
 
 
 def add_to_call_list(*, appointment: Appointment, reason: str) -> None:
     """Puts a citizen on the clerks' call list (once per reason)."""
     CallListEntry.objects.get_or_create(appointment=appointment, reason=reason)
-
-
-def queue_after_commit(message_ids: list[int]) -> None:
-    """Has the worker send these due e-mails once the transaction commits (see kick_sweep)."""
-    if message_ids:
-        transaction.on_commit(kick_sweep)
-
-
-# A sweep queued by a kick and not yet begun holds back further kicks for this long at most
-# (should it get lost, the beat's sweep every minute still finds every due e-mail).
-KICK_KEY = "reminders:sweep-kicked"
-KICK_SECONDS = 60
-
-
-def kick_sweep() -> None:
-    """Queues a sweep of the due e-mails now, unless one is queued already and has not begun:
-    that one will find them. So a burst of bookings costs the web process one cache write each
-    and the broker one task, not one per e-mail.
-
-    Why nothing is missed: a booking commits before it kicks; a kick finds the key only while
-    a queued sweep has not begun, and a sweep deletes the key before it reads the due e-mails."""
-    add = getattr(cache, "try_add", cache.add)  # TolerantRedisCache answers None on an error
-    kicked(add(KICK_KEY, 1, timeout=KICK_SECONDS))
-
-
-def kicked(added: bool | None) -> None:
-    """The rest of kick_sweep once the key was added (True), found (False) or the cache could
-    not say (None: a sweep is queued anyway). For a caller that adds KICK_KEY itself, together
-    with another write."""
-    from ..tasks import sweep_messages
-
-    if added is False:
-        return  # a sweep is queued and has not begun
-    try:
-        sweep_messages.apply_async(retry=False)
-    except Exception as exc:  # kombu raises OperationalError and the transport's own errors
-        cache.delete(KICK_KEY)
-        logger.warning("Broker unavailable, e-mails wait for the next sweep: %s", exc)
-
-
-def sweep_kicked() -> None:
-    """The sweep begins: the next commit kicks again."""
-    cache.delete(KICK_KEY)
-
-
-def queue_messages(message_ids: Iterable[int]) -> int:
-    """Hands message ids to the broker; returns how many went. A broker that is down is not an
-    error here: the rows stay pending and the next sweep queues them again."""
-    from ..tasks import send_message
-
-    ids = list(message_ids)
-    for queued, message_id in enumerate(ids):
-        try:
-            send_message.apply_async((message_id,), retry=False)
-        except Exception as exc:  # kombu raises OperationalError and the transport's own errors
-            logger.warning(
-                "Broker unavailable, %s e-mails wait for the next sweep: %s", len(ids) - queued, exc
-            )
-            Message.objects.filter(pk__in=ids[queued:]).update(queued_at=None)
-            return queued
-    return len(ids)
 
 
 # --- the sweep, the claim, sending --------------------------------------------------------------

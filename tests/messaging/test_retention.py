@@ -7,15 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db.models import Count
 
-from booking.models import (
-    Appointment,
-    AppointmentHistory,
-    CallListEntry,
-    Message,
-    PersonalDataAccess,
-    PrintBatch,
-)
-from booking.tasks import delete_personal_data
+from booking.models import Appointment, AppointmentHistory, PersonalDataAccess
+from messaging.models import CallListEntry, Message, PrintBatch
+from messaging.tasks import delete_personal_data
 from tests.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db

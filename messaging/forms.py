@@ -8,9 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.models import Counsellor
 from sozialamt.models import Location
-
-from ..models import Counsellor
 
 MAX_RANGE_DAYS = 92
 
