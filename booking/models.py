@@ -212,6 +212,12 @@ class Appointment(models.Model):
 class AppointmentHistory(models.Model):
     """One status change of an appointment: who, when, from, to, why."""
 
+    class Note(models.TextChoices):
+        """Why, for the moves the Kundenzentrum makes: stored as a code, shown translated."""
+
+        KUNDENZENTRUM = "kundenzentrum", _("im Kundenzentrum")
+        DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")
+
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     old_status = models.CharField(max_length=12, blank=True)
     new_status = models.CharField(max_length=12)
@@ -228,6 +234,9 @@ class AppointmentHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status or '–'} → {self.new_status}"
+
+    def get_note_display(self) -> str:
+        return self.Note(self.note).label if self.note in self.Note.values else self.note
 
 
 # Every appointment holds one row per UNIT it covers, per counsellor. The unique constraint on

@@ -1,0 +1,40 @@
+"""Every write of the walk-in queue, by sub-domain: kiosks and desks, issuing, check-in,
+calling, moving a ticket on, closing the day. Callers import from here."""
+
+from .calling import call_next_ticket, current_ticket
+from .checkin import check_in_appointment
+from .common import QueueError, hash_token
+from .dayclose import close_day
+from .desks import kiosk_for_token, sign_in_to_desk, sign_out_of_desk, unlock_kiosk
+from .issuing import check_capacity, issue_ticket
+from .moving import (
+    finish_ticket,
+    mark_no_show,
+    park_ticket,
+    recall_ticket,
+    resume_ticket,
+    start_service,
+    transfer_ticket,
+)
+
+__all__ = [
+    "QueueError",
+    "call_next_ticket",
+    "check_capacity",
+    "check_in_appointment",
+    "close_day",
+    "current_ticket",
+    "finish_ticket",
+    "hash_token",
+    "issue_ticket",
+    "kiosk_for_token",
+    "mark_no_show",
+    "park_ticket",
+    "recall_ticket",
+    "resume_ticket",
+    "sign_in_to_desk",
+    "sign_out_of_desk",
+    "start_service",
+    "transfer_ticket",
+    "unlock_kiosk",
+]
