@@ -340,7 +340,11 @@ def test_the_day_close_ends_waiting_tickets_and_marks_missed_appointments(
     assert (missed.old_status, missed.new_status, missed.note) == ("booked", "no_show", "day_closed")
     assert missed.get_note_display() == "Tagesabschluss: nicht angemeldet"
     closed = waiting.history.last()
-    assert (closed.new_status, closed.note, closed.get_note_display()) == (S.NOT_SERVED, "day_closed", "Tagesabschluss")
+    assert (closed.new_status, closed.note, closed.get_note_display()) == (
+        S.NOT_SERVED,
+        "day_closed",
+        "Tagesabschluss",
+    )
 
 
 def test_the_day_close_leaves_a_ticket_being_served_with_its_clerk_until_the_day_is_over(
