@@ -19,6 +19,7 @@ from booking.models import Appointment, AppointmentHistory, ContactLock, Persona
 from sozialamt.hours import aware
 from sozialamt.selectors import office_calendar, public_holidays
 
+from . import emails
 from .models import CallListEntry, Message, PrintBatch
 from .timing import email_reminder_due, letter_posting_day, retry_delay
 
@@ -247,8 +248,6 @@ def send_email_message(*, message_id: int) -> str:
     Deliberately not one transaction: the claim must be committed before the SMTP conversation
     so that no other worker sends it meanwhile. If this worker dies between sending and marking
     sent, the claim goes stale and the message is sent again: at most the one in flight twice."""
-    from .emails import build_email
-
     now = timezone.now()
     if not claim_message(message_id=message_id, now=now):
         return "not-due-or-taken"
@@ -260,7 +259,7 @@ def send_email_message(*, message_id: int) -> str:
         mine.update(status=Status.CANCELLED, link="")
         return "lapsed"
     try:
-        build_email(message).send()
+        emails.build_email(message).send()
     except (smtplib.SMTPException, OSError) as exc:
         return _failed_attempt(mine, message, exc, now)
     except Exception as exc:  # a template or data error will not heal by retrying
