@@ -82,5 +82,8 @@ def test_messaging_tasks_import_their_services_and_no_service_imports_a_task():
     graph = {name: _imports(name, path, set(modules)) for name, path in modules.items()}
     assert "messaging.services" in graph["messaging.tasks"]
     assert not any(
-        target.endswith(".tasks") for name, targets in graph.items() if ".services" in name for target in targets
+        target.endswith(".tasks")
+        for name, targets in graph.items()
+        if ".services" in name
+        for target in targets
     )
