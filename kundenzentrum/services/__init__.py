@@ -16,25 +16,3 @@ from .moving import (
     start_service,
     transfer_ticket,
 )
-
-__all__ = [
-    "QueueError",
-    "call_next_ticket",
-    "check_capacity",
-    "check_in_appointment",
-    "close_day",
-    "current_ticket",
-    "finish_ticket",
-    "hash_token",
-    "issue_ticket",
-    "kiosk_for_token",
-    "mark_no_show",
-    "park_ticket",
-    "recall_ticket",
-    "resume_ticket",
-    "sign_in_to_desk",
-    "sign_out_of_desk",
-    "start_service",
-    "transfer_ticket",
-    "unlock_kiosk",
-]

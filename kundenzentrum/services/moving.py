@@ -26,17 +26,17 @@ STALE = gettext_lazy(
 
 
 def _move(
-    *,
     ticket_id: int,
     desk: Desk,
     user: AbstractBaseUser,
     seen: str,
     to: str,
     now: dt.datetime,
-    note: str = "",
     updates: dict | None = None,
+    note: str = "",
 ) -> Ticket:
-    """Moves a ticket of this desk from the status the clerk saw to `to` with a conditional update."""
+    """Moves a ticket of this desk from the status the clerk saw to `to` with a conditional update
+    setting `updates` too, and writes the history row."""
     ticket = Ticket.objects.select_related("location", "service").filter(pk=ticket_id).first()
     if ticket is None or ticket.location_id != desk.location_id:
         raise QueueError(_("Diese Wartenummer gibt es hier nicht."))
@@ -79,16 +79,8 @@ def recall_ticket(
 ) -> Ticket:
     """Calls the desk's called ticket once more (the display shows it again)."""
     now = now or timezone.now()
-    ticket = _move(
-        ticket_id=ticket_id,
-        desk=desk,
-        user=user,
-        seen=S.CALLED,
-        to=S.CALLED,
-        now=now,
-        note=TicketHistory.Note.RECALLED,
-        updates={"call_count": F("call_count") + 1, "called_at": now},
-    )
+    again = {"call_count": F("call_count") + 1, "called_at": now}
+    ticket = _move(ticket_id, desk, user, S.CALLED, S.CALLED, now, again, note=TicketHistory.Note.RECALLED)
     feed_changed_on_commit(desk.location, now)
     return ticket
 
@@ -99,15 +91,7 @@ def start_service(
 ) -> Ticket:
     """The called citizen has arrived at the desk."""
     now = now or timezone.now()
-    return _move(
-        ticket_id=ticket_id,
-        desk=desk,
-        user=user,
-        seen=S.CALLED,
-        to=S.IN_SERVICE,
-        now=now,
-        updates={"started_at": now},
-    )
+    return _move(ticket_id, desk, user, S.CALLED, S.IN_SERVICE, now, {"started_at": now})
 
 
 @transaction.atomic
@@ -116,15 +100,7 @@ def finish_ticket(
 ) -> Ticket:
     """The concern is dealt with; a checked-in appointment is done."""
     now = now or timezone.now()
-    ticket = _move(
-        ticket_id=ticket_id,
-        desk=desk,
-        user=user,
-        seen=S.IN_SERVICE,
-        to=S.SERVED,
-        now=now,
-        updates={"finished_at": now},
-    )
+    ticket = _move(ticket_id, desk, user, S.IN_SERVICE, S.SERVED, now, {"finished_at": now})
     _appointment_to(ticket, Appointment.Status.DONE, user)
     return ticket
 
@@ -144,15 +120,7 @@ def mark_no_show(
         )
     # Between the check and the update only a transfer could lower call_count, and a transfer
     # leaves the status "waiting", which the conditional update below refuses.
-    ticket = _move(
-        ticket_id=ticket_id,
-        desk=desk,
-        user=user,
-        seen=S.CALLED,
-        to=S.NO_SHOW,
-        now=now,
-        updates={"finished_at": now},
-    )
+    ticket = _move(ticket_id, desk, user, S.CALLED, S.NO_SHOW, now, {"finished_at": now})
     _appointment_to(ticket, Appointment.Status.NO_SHOW, user)
     return ticket
 
@@ -189,16 +157,7 @@ def transfer_ticket(
         updates["service"] = service
     note = TicketHistory.Note.TRANSFERRED + (f" desk:{to_desk.pk}" if to_desk else "")
     note += f" service:{service.pk}" if service else ""
-    ticket = _move(
-        ticket_id=ticket_id,
-        desk=desk,
-        user=user,
-        seen=seen,
-        to=S.WAITING,
-        now=now,
-        note=note,
-        updates=updates,
-    )
+    ticket = _move(ticket_id, desk, user, seen, S.WAITING, now, updates, note=note)
     feed_changed_on_commit(desk.location, now)
     return ticket
 
@@ -209,7 +168,7 @@ def park_ticket(
 ) -> Ticket:
     """Sets a ticket aside at this desk (the citizen fetches a document); the clerk may call the next."""
     now = now or timezone.now()
-    return _move(ticket_id=ticket_id, desk=desk, user=user, seen=seen, to=S.PARKED, now=now)
+    return _move(ticket_id, desk, user, seen, S.PARKED, now)
 
 
 @transaction.atomic
@@ -218,12 +177,4 @@ def resume_ticket(
 ) -> Ticket:
     """Takes a parked ticket of this desk back into service; the clerk must not hold another."""
     now = now or timezone.now()
-    return _move(
-        ticket_id=ticket_id,
-        desk=desk,
-        user=user,
-        seen=S.PARKED,
-        to=S.IN_SERVICE,
-        now=now,
-        updates={"clerk": user},
-    )
+    return _move(ticket_id, desk, user, S.PARKED, S.IN_SERVICE, now, {"clerk": user})
