@@ -42,7 +42,7 @@ def test_a_checked_in_appointment_is_done_when_its_ticket_is_served(
     ]
     with translation.override("en"):
         shown = appointment.history.first().get_note_display()
-    assert shown and shown != "kundenzentrum"
+    assert shown == "at the customer centre"
 
 
 def test_booking_refuses_a_move_its_transitions_do_not_allow(appointment):
