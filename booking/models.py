@@ -236,7 +236,7 @@ class AppointmentHistory(models.Model):
         return f"{self.old_status or '–'} → {self.new_status}"
 
     def get_note_display(self) -> str:
-        return self.Note(self.note).label if self.note in self.Note.values else self.note
+        return str(self.Note(self.note).label) if self.note in self.Note.values else self.note
 
 
 # Every appointment holds one row per UNIT it covers, per counsellor. The unique constraint on
