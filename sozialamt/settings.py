@@ -297,15 +297,16 @@ BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
 # "Personal link lost" page (/termin/finden/): requests per client and hour.
 BOOKING_FIND_PER_HOUR = env.int("BOOKING_FIND_PER_HOUR", default=10)
 
-# Periodic tasks, all in one place; DatabaseScheduler copies them into the admin on start-up.
+# Periodic tasks, all in one place. DatabaseScheduler copies them into the admin on start-up,
+# by entry name: an entry keeps its name when its task moves, so the stored row follows it.
 CELERY_BEAT_SCHEDULE = {
     # Due e-mails (a commit with one due kicks a sweep at once; this one catches the rest).
-    "messaging-sweep-due-messages": {"task": "messaging.tasks.sweep_messages", "schedule": 60.0},
-    "messaging-daily-print-batch": {
+    "reminders-sweep-due-messages": {"task": "messaging.tasks.sweep_messages", "schedule": 60.0},
+    "reminders-daily-print-batch": {
         "task": "messaging.tasks.build_print_batch",
         "schedule": crontab(hour=PRINT_BATCH_HOUR, minute=0),
     },
-    "messaging-delete-personal-data": {
+    "reminders-delete-personal-data": {
         "task": "messaging.tasks.delete_personal_data",
         "schedule": crontab(hour=2, minute=30),
     },
