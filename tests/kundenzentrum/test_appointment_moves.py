@@ -65,3 +65,15 @@ def test_a_transfer_notes_its_target_as_a_code_with_ids(
     row = TicketHistory.objects.filter(ticket=ticket).last()
     assert row.note == f"transferred desk:{desk_b.pk}"
     assert row.get_note_display() == f"weitergeleitet desk:{desk_b.pk}"
+
+
+def test_the_admin_shows_the_notes_of_both_histories_in_words(
+    location, appointment, desk, signed_in_clerk, admin_client
+):
+    # admin_client after the clock is pinned: its session must not have expired by then.
+    ticket = services.check_in_appointment(code=appointment.code, location=location, by=signed_in_clerk)
+    services.close_day(location=location, now=dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC))
+    page = admin_client.get(f"/admin/booking/appointment/{appointment.pk}/change/")
+    assert page.status_code == 200 and "im Kundenzentrum" in page.content.decode()
+    page = admin_client.get(f"/admin/kundenzentrum/ticket/{ticket.pk}/change/")
+    assert page.status_code == 200 and "Tagesabschluss" in page.content.decode()
