@@ -33,9 +33,10 @@ from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from booking.models import Appointment, Counsellor, Message, PrintBatch  # noqa: E402
-from booking.reminders import services  # noqa: E402
-from booking.reminders.batches import build_print_batch  # noqa: E402
+from booking.models import Appointment, Counsellor  # noqa: E402
+from messaging import services  # noqa: E402
+from messaging.batches import build_print_batch  # noqa: E402
+from messaging.models import Message, PrintBatch  # noqa: E402
 from sozialamt.models import Location, Service  # noqa: E402
 
 

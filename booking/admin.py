@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Absence, Appointment, AppointmentHistory, Counsellor, PersonalDataAccess, WorkingHours
 from .services import log_personal_data_access
@@ -27,7 +28,11 @@ class HistoryInline(admin.TabularInline):
     model = AppointmentHistory
     extra = 0
     can_delete = False
-    readonly_fields = ["old_status", "new_status", "at", "by", "note"]
+    fields = readonly_fields = ["old_status", "new_status", "at", "by", "why"]
+
+    @admin.display(description=_("Grund"))
+    def why(self, row: AppointmentHistory) -> str:
+        return row.get_note_display()
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -13,8 +13,9 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from messaging.notify import address_fits_window
+
 from .models import Appointment
-from .reminders.letters import address_fits_window
 from .slots import Slot
 
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from messaging import notify as notifications
 from sozialamt.locking import lock_keys
 from sozialamt.models import Location, Service
 
-from . import freecache, notifications
+from . import freecache
 from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
 from .selectors import availability, hash_token, offer_at
 from .slots import Slot, next_free, units
@@ -367,3 +368,41 @@ def _identifies(appointment: Appointment, *, postcode: str, name_start: str) -> 
         return bool(appointment.postcode) and appointment.postcode == postcode
     name = appointment.name.strip().casefold()
     return len(name_start) >= 3 and name.startswith(name_start.strip().casefold())
+
+
+# --- status moves reported by the Kundenzentrum ------------------------------------------------
+
+
+def change_status(*, appointment_id: int, seen: str, to: str, by=None, note: str = "") -> bool:
+    """Moves an appointment from `seen` to `to` with its history row; False when it is no longer
+    in `seen` (moved meanwhile). Only moves of Appointment.TRANSITIONS; two queries."""
+    if to not in Appointment.TRANSITIONS[Appointment.Status(seen)]:
+        raise ValueError(f"An appointment does not move from {seen} to {to}.")
+    with transaction.atomic():
+        moved = Appointment.objects.filter(pk=appointment_id, status=seen).update(status=to)
+        if moved:
+            AppointmentHistory.objects.create(
+                appointment_id=appointment_id, old_status=seen, new_status=to, by=by, note=note
+            )
+    return bool(moved)
+
+
+def check_in(*, appointment_id: int, by=None) -> bool:
+    """The citizen has arrived for a booked appointment; False when it is no longer booked."""
+    S = Appointment.Status
+    note = AppointmentHistory.Note.KUNDENZENTRUM
+    return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.CHECKED_IN, by=by, note=note)
+
+
+def finish_visit(*, appointment_id: int, to: str, by=None) -> bool:
+    """A checked-in appointment ended at the desk: done, or no-show when the citizen did not come."""
+    note = AppointmentHistory.Note.KUNDENZENTRUM
+    seen = Appointment.Status.CHECKED_IN
+    return change_status(appointment_id=appointment_id, seen=seen, to=to, by=by, note=note)
+
+
+def mark_missed(*, appointment_id: int) -> bool:
+    """Close of day: a booked appointment nobody checked in for is a no-show."""
+    S = Appointment.Status
+    note = AppointmentHistory.Note.DAY_CLOSED
+    return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.NO_SHOW, note=note)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Desk, DeskSession, KioskDevice, Ticket, TicketHistory
 
@@ -35,8 +36,12 @@ class TicketHistoryInline(admin.TabularInline):
     model = TicketHistory
     extra = 0
     can_delete = False
-    fields = ["at", "old_status", "new_status", "by", "desk", "note"]
+    fields = ["at", "old_status", "new_status", "by", "desk", "why"]
     readonly_fields = fields
+
+    @admin.display(description=_("Grund"))
+    def why(self, row: TicketHistory) -> str:
+        return row.get_note_display()
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -210,7 +210,7 @@ def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status
     summary="Nächste Wartenummer aufrufen (Sachbearbeitung)",
 )
 def call_next(request: HttpRequest, desk_id: int = ID):
-    # The role and the desk session are checked inside call_next_ticket's one statement.
+    # The role (sozialamt.roles) and the desk session are checked by call_next_ticket.
     try:
         ticket = services.call_next_ticket(
             desk_id=desk_id, user=request.auth, roles_needed=(roles.CLERK, roles.TEAM_LEAD)

@@ -244,6 +244,14 @@ class Ticket(models.Model):
 class TicketHistory(models.Model):
     """One status change of a ticket: who, when, from, to, why."""
 
+    class Note(models.TextChoices):
+        """Why, stored as a code and shown in the reader's language; a transfer adds its target's
+        ids (desk:<id> service:<id>) after the code."""
+
+        RECALLED = "recalled", _("erneuter Aufruf")
+        TRANSFERRED = "transferred", _("weitergeleitet")
+        DAY_CLOSED = "day_closed", _("Tagesabschluss")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="history")
     old_status = models.CharField(max_length=12, blank=True)
     new_status = models.CharField(max_length=12)
@@ -261,3 +269,9 @@ class TicketHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status or '–'} → {self.new_status}"
+
+    def get_note_display(self) -> str:
+        code, _sep, details = self.note.partition(" ")
+        if code not in self.Note.values:
+            return self.note  # written before notes were codes
+        return f"{self.Note(code).label} {details}".strip()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "sozialamt",
     "booking",
+    "messaging",
     "kundenzentrum",
 ]
 
@@ -228,8 +229,6 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Periodic tasks; DatabaseScheduler copies them into the admin on start-up.
-CELERY_BEAT_SCHEDULE: dict = {}
 
 LOGGING = {
     "version": 1,
@@ -239,7 +238,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Reminders, letters and deleting on time (booking/reminders/). Every value can be set by env.
+# Messaging: reminders, letters and deleting on time (messaging/). Every value can be set by env.
 # Due e-mails are swept every minute in batches of this size (a fixed number of queries each).
 MESSAGE_SWEEP_BATCH = env.int("MESSAGE_SWEEP_BATCH", default=500)
 # A claim older than this is taken to be from a dead worker and the message becomes due again;
@@ -261,23 +260,10 @@ RETENTION_UNPOSTED_PRINT_BATCH_DAYS = env.int("RETENTION_UNPOSTED_PRINT_BATCH_DA
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=365)
 PRINT_BATCH_HOUR = env.int("PRINT_BATCH_HOUR", default=6)
 
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "reminders-sweep-due-messages": {"task": "booking.tasks.sweep_messages", "schedule": 60.0},
-        "reminders-daily-print-batch": {
-            "task": "booking.tasks.build_print_batch",
-            "schedule": crontab(hour=PRINT_BATCH_HOUR, minute=0),
-        },
-        "reminders-delete-personal-data": {
-            "task": "booking.tasks.delete_personal_data",
-            "schedule": crontab(hour=2, minute=30),
-        },
-    }
-)
 # WeasyPrint reports every rendering step at INFO; letters are rendered by the thousand.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 
-# Booking (issue 3): free-time grid, abuse limits. Rates are "requests per minute per client".
+# Booking: free-time grid, abuse limits. Rates are "requests per minute per client".
 BOOKING_SLOT_STEP_MINUTES = env.int("BOOKING_SLOT_STEP_MINUTES", default=15)
 BOOKING_SEARCH_RATE = env.int("BOOKING_SEARCH_RATE", default=120)
 BOOKING_POST_RATE = env.int("BOOKING_POST_RATE", default=20)
@@ -298,21 +284,11 @@ KUNDENZENTRUM_CHECKIN_LATE_MINUTES = env.int("KUNDENZENTRUM_CHECKIN_LATE_MINUTES
 KUNDENZENTRUM_NO_SHOW_AFTER_CALLS = env.int("KUNDENZENTRUM_NO_SHOW_AFTER_CALLS", default=2)
 KUNDENZENTRUM_DISPLAY_CALLS = env.int("KUNDENZENTRUM_DISPLAY_CALLS", default=8)
 KUNDENZENTRUM_APPOINTMENT_LETTER = env.str("KUNDENZENTRUM_APPOINTMENT_LETTER", default="T")
-# Closes each location's day (waiting tickets → not served, missed appointments → no-show).
-CELERY_BEAT_SCHEDULE["kundenzentrum-close-days"] = {
-    "task": "kundenzentrum.tasks.close_days",
-    "schedule": 15 * 60,
-}
 # The daily print batch renders thousands of letters: its own time limits instead of the
 # global ones. A batch still "building" after PRINT_BATCH_TIME_LIMIT + 10 minutes was left by
 # a dead worker and its letters go back to the queue.
 PRINT_BATCH_SOFT_TIME_LIMIT = env.int("PRINT_BATCH_SOFT_TIME_LIMIT", default=1800)
 PRINT_BATCH_TIME_LIMIT = env.int("PRINT_BATCH_TIME_LIMIT", default=1900)
-# Expired sessions (with any booking wizard data left in them) are deleted every night.
-CELERY_BEAT_SCHEDULE["booking-clear-sessions"] = {
-    "task": "booking.tasks.clear_sessions",
-    "schedule": crontab(hour=3, minute=15),
-}
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
 # REMOTE_ADDR). The rate limits take the client address from there; never more than really exist.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
@@ -321,3 +297,25 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
 # "Personal link lost" page (/termin/finden/): requests per client and hour.
 BOOKING_FIND_PER_HOUR = env.int("BOOKING_FIND_PER_HOUR", default=10)
+
+# Periodic tasks, all in one place. DatabaseScheduler copies them into the admin on start-up,
+# by entry name: an entry keeps its name when its task moves, so the stored row follows it.
+CELERY_BEAT_SCHEDULE = {
+    # Due e-mails (a commit with one due kicks a sweep at once; this one catches the rest).
+    "reminders-sweep-due-messages": {"task": "messaging.tasks.sweep_messages", "schedule": 60.0},
+    "reminders-daily-print-batch": {
+        "task": "messaging.tasks.build_print_batch",
+        "schedule": crontab(hour=PRINT_BATCH_HOUR, minute=0),
+    },
+    "reminders-delete-personal-data": {
+        "task": "messaging.tasks.delete_personal_data",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Closes each location's day (waiting tickets → not served, missed appointments → no-show).
+    "kundenzentrum-close-days": {"task": "kundenzentrum.tasks.close_days", "schedule": 15 * 60.0},
+    # Expired sessions (with any booking wizard data left in them) are deleted every night.
+    "booking-clear-sessions": {
+        "task": "booking.tasks.clear_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -14,7 +14,7 @@ urlpatterns = [
     path("intern/", views.staff_home, name="staff-home"),
     path("intern/anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
-    path("intern/", include("booking.reminders.urls")),
+    path("intern/", include("messaging.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("termin/", include("booking.urls")),
     path("api/v1/", api.urls),

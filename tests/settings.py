@@ -1,6 +1,8 @@
 """Test settings: the real settings with DEBUG off, plus the few overrides tests need."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -8,6 +10,12 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sozialamt.settings import *  # noqa: F403
+
+# The race tests' threads need one SQLite file: the shared in-memory database fails a locked
+# table at once instead of waiting for the writer before.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _name = Path(DATABASES["default"]["NAME"]).stem  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"test_{_name}.sqlite3")}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -26,7 +34,7 @@ LANGUAGE_CODE = "de"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# A real Celery worker started by a test (tests/reminders/test_worker.py) runs with these
+# A real Celery worker started by a test (tests/messaging/test_worker.py) runs with these
 # settings too; the environment switches off eager tasks there and sends e-mail to files.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 if os.environ.get("TEST_EMAIL_BACKEND"):

@@ -1,4 +1,4 @@
-"""The "sends at least 50 concurrent booking requests" check of issue 3, over real HTTP."""
+"""The "sends at least 50 concurrent booking requests" check, over real HTTP."""
 
 import http.client
 import json

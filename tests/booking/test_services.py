@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
-from booking.models import Appointment, CallListEntry, Occupancy
+from booking.models import Appointment, Occupancy
 from booking.selectors import appointment_for_token, availability
 from booking.services import BookingError, book_appointment, cancel_appointment, move_appointment
+from messaging.models import CallListEntry
 from tests.booking.conftest import TUESDAY_9
 from tests.factories import (
     AbsenceFactory,

@@ -336,8 +336,15 @@ def test_the_day_close_ends_waiting_tickets_and_marks_missed_appointments(
     appointment.refresh_from_db()
     assert waiting.status == S.NOT_SERVED
     assert appointment.status == Appointment.Status.NO_SHOW
-    assert appointment.history.get().note.startswith("Tagesabschluss")
-    assert waiting.history.last().new_status == S.NOT_SERVED
+    missed = appointment.history.get()
+    assert (missed.old_status, missed.new_status, missed.note) == ("booked", "no_show", "day_closed")
+    assert missed.get_note_display() == "Tagesabschluss: nicht angemeldet"
+    closed = waiting.history.last()
+    assert (closed.new_status, closed.note, closed.get_note_display()) == (
+        S.NOT_SERVED,
+        "day_closed",
+        "Tagesabschluss",
+    )
 
 
 def test_the_day_close_leaves_a_ticket_being_served_with_its_clerk_until_the_day_is_over(

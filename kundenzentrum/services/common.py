@@ -1,0 +1,35 @@
+"""What every part of the walk-in queue's services shares: the domain error and small helpers."""
+
+import datetime as dt
+import hashlib
+
+from django.db import transaction
+from django.utils import formats, timezone
+
+from sozialamt.models import Location
+
+from .. import selectors
+
+
+class QueueError(Exception):
+    """A domain error with a message for the user; nothing was changed."""
+
+    def __init__(self, message: str, *, next_opening: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.next_opening = next_opening
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def when(moment: dt.datetime) -> str:
+    """A moment as the citizen reads it, in local time."""
+    return formats.date_format(timezone.localtime(moment), "l, j. F Y, H:i")
+
+
+def feed_changed_on_commit(location: Location, now: dt.datetime) -> None:
+    """The waiting-room display shows the change once it is committed."""
+    slug, day = location.slug, timezone.localdate(now)
+    transaction.on_commit(lambda: selectors.display_feed_changed(slug, day))

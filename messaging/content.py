@@ -1,0 +1,59 @@
+"""What every message says, shared by e-mails and letters: the context and the language."""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from .models import Message
+
+
+def message_language(code: str) -> str:
+    """The citizen's language where the site has it, German otherwise."""
+    available = {lang for lang, _name in settings.LANGUAGES}
+    return code if code in available else settings.LANGUAGE_CODE
+
+
+@contextmanager
+def citizen_language(message: Message):
+    with translation.override(message_language(message.appointment.language)):
+        yield
+
+
+def rebooking_url() -> str:
+    """The public booking page: printed on letters instead of a personal link (see README)."""
+    try:
+        path = reverse("booking:start")
+    except NoReverseMatch:
+        path = "/"
+    return f"{settings.SITE_URL}{path}"
+
+
+def find_url() -> str:
+    """The page where a citizen with booking code and postcode gets a new personal link."""
+    try:
+        return f"{settings.SITE_URL}{reverse('booking:find')}"
+    except NoReverseMatch:
+        return rebooking_url()
+
+
+def message_context(message: Message) -> dict:
+    appointment = message.appointment
+    location = appointment.location
+    return {
+        "message": message,
+        "appointment": appointment,
+        "service": appointment.service,
+        "location": location,
+        "counsellor": appointment.counsellor,
+        "start": timezone.localtime(appointment.start),
+        "end": timezone.localtime(appointment.end),
+        "documents": appointment.service.document_list,
+        "manage_url": message.link,
+        "rebooking_url": rebooking_url(),
+        "find_url": find_url(),
+        "phone": location.phone,
+        "reason": message.reason,
+        "site_url": settings.SITE_URL,
+    }

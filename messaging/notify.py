@@ -1,0 +1,49 @@
+"""The one module booking calls: what happened to an appointment, and what messaging offers it.
+
+The booking services call these inside their transaction, after the change is written. Each
+writes message rows (confirmation, reminder, cancelled-by-office; unique per appointment, kind
+and channel); the e-mails due now go to the worker right after the commit (one kicked sweep per
+burst of commits), later ones wait for the beat's sweep, and letters for the daily print batch."""
+
+from django.db import transaction
+
+from booking.models import Appointment
+
+from . import services, tasks
+from .letters import address_fits_window
+
+__all__ = [
+    "address_fits_window",
+    "appointment_booked",
+    "appointment_cancelled",
+    "appointment_moved",
+    "manage_link_requested",
+]
+
+
+def _send_after_commit(message_ids: list[int]) -> None:
+    if message_ids:
+        transaction.on_commit(tasks.kick_sweep)
+
+
+def appointment_booked(appointment: Appointment, *, manage_url: str = "") -> None:
+    """A new booking: schedule its confirmation and reminders.
+
+    `manage_url` (with the raw token) goes into the confirmation e-mail only and is wiped from
+    the database as soon as that e-mail is sent."""
+    _send_after_commit(services.schedule_messages(appointment=appointment, link=manage_url))
+
+
+def appointment_moved(appointment: Appointment, *, manage_url: str = "") -> None:
+    """A booking moved to another time: confirm the new time, reschedule the reminders."""
+    _send_after_commit(services.reschedule_messages(appointment=appointment, link=manage_url))
+
+
+def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, reason: str = "") -> None:
+    """A booking was cancelled: drop its pending reminders; tell the citizen if the office cancelled."""
+    _send_after_commit(services.cancel_messages(appointment=appointment, by_office=by_office, reason=reason))
+
+
+def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
+    """The citizen asked for a new personal link: the confirmation goes out again with it."""
+    _send_after_commit(services.resend_confirmation(appointment=appointment, link=manage_url))
