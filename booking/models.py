@@ -213,8 +213,12 @@ class AppointmentHistory(models.Model):
     """One status change of an appointment: who, when, from, to, why."""
 
     class Note(models.TextChoices):
-        """Why, for the moves the Kundenzentrum makes: stored as a code, shown translated."""
+        """Why: stored as a code (details after a space: a time, staff's own words), shown
+        translated in the reader's language, not in the language of whoever caused the change."""
 
+        BOOKED = "booked", _("gebucht")
+        MOVED = "moved", _("verschoben von")
+        BY_OFFICE = "by_office", _("Absage durch das Amt:")
         KUNDENZENTRUM = "kundenzentrum", _("im Kundenzentrum")
         DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")
 
@@ -236,7 +240,10 @@ class AppointmentHistory(models.Model):
         return f"{self.old_status or '–'} → {self.new_status}"
 
     def get_note_display(self) -> str:
-        return str(self.Note(self.note).label) if self.note in self.Note.values else self.note
+        code, _sep, details = self.note.partition(" ")
+        if code not in self.Note.values:
+            return self.note  # a citizen's own reason, or written before notes were codes
+        return f"{self.Note(code).label} {details}".strip()
 
 
 # Every appointment holds one row per UNIT it covers, per counsellor. The unique constraint on

@@ -123,7 +123,10 @@ def _book_first_free(counsellors, *, service, location, start, person: dict, boo
                 _check_contact_limit(service=service, person=person, now=now)
                 _hold(appointment)
                 AppointmentHistory.objects.create(
-                    appointment=appointment, new_status=appointment.status, by=booked_by, note=_("gebucht")
+                    appointment=appointment,
+                    new_status=appointment.status,
+                    by=booked_by,
+                    note=AppointmentHistory.Note.BOOKED,
                 )
                 notifications.appointment_booked(appointment, manage_url=manage_url(token))
         except IntegrityError:
@@ -167,9 +170,9 @@ def cancel_appointment(
         locked.status = Appointment.Status.CANCELLED
         locked.save(update_fields=["status"])
         Occupancy.objects.filter(appointment=locked).delete()
-        note = _("Absage durch das Amt: %(reason)s") % {"reason": reason} if by_office else reason
+        note = (f"{AppointmentHistory.Note.BY_OFFICE} {reason}" if by_office else reason)[:200]
         AppointmentHistory.objects.create(
-            appointment=locked, old_status=old, new_status=locked.status, by=by, note=note[:200]
+            appointment=locked, old_status=old, new_status=locked.status, by=by, note=note
         )
         notifications.appointment_cancelled(locked, by_office=by_office, reason=reason)
     return locked
@@ -220,7 +223,7 @@ def move_appointment(
         if not any(_try_to_move(locked, pk, start, end) for pk in preferred):
             raise _taken(locked.service, locked.location, start, now)
         freecache.days_changed(locked.location_id, [timezone.localdate(old_start)])
-        note = _("verschoben von %(old)s") % {"old": timezone.localtime(old_start).strftime("%d.%m.%Y %H:%M")}
+        note = f"{AppointmentHistory.Note.MOVED} {timezone.localtime(old_start):%d.%m.%Y %H:%M}"
         AppointmentHistory.objects.create(
             appointment=locked, old_status=locked.status, new_status=locked.status, by=by, note=note
         )

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from booking.models import Appointment, Occupancy
 from booking.selectors import appointment_for_token, availability
@@ -319,3 +320,17 @@ def test_a_booking_too_late_for_a_letter_puts_the_citizen_on_the_call_list(
     entry = CallListEntry.objects.get(appointment=booked)
     assert entry.reason == CallListEntry.Reason.TOO_LATE
     assert not booked.messages.filter(channel="letter").exists()
+
+
+def test_history_notes_are_stored_as_codes_and_read_in_the_readers_language(
+    clock, counsellor, location, appointment_service
+):
+    with translation.override("en"):  # the citizen books in English
+        booked = book(location, appointment_service).appointment
+        move_appointment(appointment=booked, start=TUESDAY_9 + dt.timedelta(hours=1))
+        cancel_appointment(appointment=booked, by_office=True, reason="Krankheit")
+    notes = [row.note for row in booked.history.all()]
+    assert notes == ["booked", "moved 01.12.2026 09:00", "by_office Krankheit"]
+    with translation.override("de"):  # the team lead reads the history in German
+        shown = [row.get_note_display() for row in booked.history.all()]
+    assert shown == ["gebucht", "verschoben von 01.12.2026 09:00", "Absage durch das Amt: Krankheit"]
