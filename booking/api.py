@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -97,9 +98,11 @@ class FreeTimesOut(Schema):
 class BookingIn(Schema):
     service: str = Field(pattern=SLUG, examples=["grundsicherung"])
     location: str = Field(pattern=SLUG, examples=["stadthaus-3"])
-    start: dt.datetime
-    name: str
-    reminder: str = Field(description="email, letter, both or none")
+    start: dt.datetime = Field(
+        description=f"A free time from /free-times, at most {MAX_DISTANCE_DAYS} days from today"
+    )
+    name: str = Field(min_length=1, max_length=120)
+    reminder: Literal["email", "letter", "both", "none"]
     email: str = ""
     street: str = ""
     postcode: str = ""
@@ -205,11 +208,16 @@ def opening_hours(
     ]
 
 
+WINDOW = f"at most {MAX_DISTANCE_DAYS} days from today"
+
+
 class FreeTimesQuery(Schema):
     service: str = Field(pattern=SLUG, examples=["grundsicherung"])
     location: str = Field(pattern=SLUG, examples=["stadthaus-3"])
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: dt.date | None = Field(None, description=f"first day (default today), {WINDOW}")
+    end: dt.date | None = Field(
+        None, description=f"last day, {WINDOW}, at most {MAX_RANGE_DAYS} days after start"
+    )
 
 
 @router.get(

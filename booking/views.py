@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sozialamt.models import Location, Service
@@ -164,6 +165,7 @@ def _wizard(request: HttpRequest):
     return state, service, location, start
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def details(request: HttpRequest) -> HttpResponse:
@@ -192,6 +194,7 @@ def details(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/details.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
@@ -248,6 +251,7 @@ def _booking_failed(request, error, service, location, context, token: str = "")
     )
 
 
+@never_cache
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
     booked = _session_entry(request, DONE_KEY) or {}
@@ -265,6 +269,7 @@ def _manage_context(request, appointment: Appointment, token: str) -> dict:
 def with_token(view):
     """Loads the appointment of a management link; an unknown or expired link gets a 404 page."""
 
+    @never_cache  # personal data: no browser or proxy keeps a copy
     @wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         appointment = appointment_for_token(token)

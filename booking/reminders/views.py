@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sozialamt import roles
@@ -46,6 +47,7 @@ def print_batch_create(request: HttpRequest) -> HttpResponse:
     return redirect("reminders:print-batches")
 
 
+@never_cache
 @staff
 @require_GET
 def print_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,6 +95,7 @@ def print_batch_mark(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:print-batch", pk=pk)
 
 
+@never_cache
 @staff
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
