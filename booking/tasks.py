@@ -4,9 +4,9 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.management import call_command
 
 from .reminders import batches, services
+from .sessions import clear_expired_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,6 @@ def delete_personal_data() -> dict:
 
 
 @shared_task(ignore_result=True)
-def clear_sessions() -> None:
-    """Daily (beat): deletes expired sessions, and with them any wizard data left behind."""
-    call_command("clearsessions")
+def clear_sessions() -> int:
+    """Hourly (beat): deletes expired sessions and wizard data older than 30 minutes."""
+    return clear_expired_sessions()

@@ -28,29 +28,19 @@ from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
+from .sessions import expire_with_wizard_data, fresh
 from .selectors import Availability, appointment_for_token, availability, bookable_services
 from .slots import DayPlan
 
 SESSION_KEY = "booking"
 MAX_DISTANCE_DAYS = 400
 DONE_KEY = "booking_done"
-# Personal data and the raw management token stay in the session only this long (data economy):
-# an abandoned wizard or an unattended confirmation page forgets them.
-SESSION_DATA_TTL = dt.timedelta(minutes=30)
-
-
-def _fresh(state: dict) -> bool:
-    try:
-        at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
-    except (KeyError, TypeError, ValueError):
-        return False
-    return timezone.now() - at < SESSION_DATA_TTL
 
 
 def _session_entry(request: HttpRequest, key: str) -> dict | None:
     """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
     state = request.session.get(key)
-    if not isinstance(state, dict) or not _fresh(state):
+    if not isinstance(state, dict) or not fresh(state):
         request.session.pop(key, None)
         return None
     return state
@@ -147,6 +137,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
             "start": form.slot.start.isoformat(),
             "at": timezone.now().timestamp(),
         }
+        expire_with_wizard_data(request)
         return redirect("booking:details")
     back = reverse("booking:calendar", args=[found.slug, place.slug])
     context = {"availability": avail, "plan": plan, "date": chosen, "form": form, "back": back}
@@ -179,6 +170,7 @@ def details(request: HttpRequest) -> HttpResponse:
             state["person"] = form.person()
             state["at"] = timezone.now().timestamp()
             request.session[SESSION_KEY] = state
+            expire_with_wizard_data(request)
             return redirect("booking:review")
     else:
         form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
@@ -223,6 +215,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "token": booked.token,
             "at": timezone.now().timestamp(),
         }
+        expire_with_wizard_data(request)
         return redirect("booking:done")
     return render(request, "booking/review.html", context)
 

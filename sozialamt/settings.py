@@ -321,10 +321,11 @@ CELERY_BEAT_SCHEDULE["kundenzentrum-close-days"] = {
 # a dead worker and its letters go back to the queue.
 PRINT_BATCH_SOFT_TIME_LIMIT = env.int("PRINT_BATCH_SOFT_TIME_LIMIT", default=1800)
 PRINT_BATCH_TIME_LIMIT = env.int("PRINT_BATCH_TIME_LIMIT", default=1900)
-# Expired sessions (with any booking wizard data left in them) are deleted every night.
+# Expired sessions are deleted, and booking-wizard data older than 30 minutes taken out of
+# live ones, every hour (a citizen's session itself ends 30 minutes after the wizard's last step).
 CELERY_BEAT_SCHEDULE["booking-clear-sessions"] = {
     "task": "booking.tasks.clear_sessions",
-    "schedule": crontab(hour=3, minute=15),
+    "schedule": crontab(minute=15),
 }
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
 # REMOTE_ADDR). The rate limits take the client address from there; never more than really exist.
