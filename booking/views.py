@@ -28,8 +28,8 @@ from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
-from .sessions import expire_with_wizard_data, fresh
 from .selectors import Availability, appointment_for_token, availability, bookable_services
+from .sessions import expire_with_wizard_data, fresh
 from .slots import DayPlan
 
 SESSION_KEY = "booking"
