@@ -311,6 +311,10 @@ KUNDENZENTRUM_CHECKIN_LATE_MINUTES = env.int("KUNDENZENTRUM_CHECKIN_LATE_MINUTES
 KUNDENZENTRUM_NO_SHOW_AFTER_CALLS = env.int("KUNDENZENTRUM_NO_SHOW_AFTER_CALLS", default=2)
 KUNDENZENTRUM_DISPLAY_CALLS = env.int("KUNDENZENTRUM_DISPLAY_CALLS", default=8)
 KUNDENZENTRUM_APPOINTMENT_LETTER = env.str("KUNDENZENTRUM_APPOINTMENT_LETTER", default="T")
+# Kiosks (pages and API): tickets and check-ins per device and minute, and kiosk requests per
+# client address and minute (every kiosk of a building may share one address).
+KUNDENZENTRUM_KIOSK_DEVICE_RATE = env.int("KUNDENZENTRUM_KIOSK_DEVICE_RATE", default=6)
+KUNDENZENTRUM_KIOSK_ADDRESS_RATE = env.int("KUNDENZENTRUM_KIOSK_ADDRESS_RATE", default=30)
 # Closes each location's day (waiting tickets → not served, missed appointments → no-show).
 CELERY_BEAT_SCHEDULE["kundenzentrum-close-days"] = {
     "task": "kundenzentrum.tasks.close_days",
