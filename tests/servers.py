@@ -41,9 +41,10 @@ def server(database_url: str, *, redis_url: str = "", output: list | None = None
         "OFFICE_PHONE": "0251 492-0",
         "DB_CONNECT_TIMEOUT": "10",
     }
+    # The README's command line, with one worker.
+    command = ["gunicorn", "sozialamt.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "sozialamt.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + ["--access-logfile", "-"],
+        [sys.executable, "-m", *command, "--access-logfile", "-"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
