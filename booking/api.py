@@ -15,7 +15,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
-from . import freecache, services
+from . import freecache, lostlink, services
 from .forms import PersonDataForm
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
@@ -348,7 +348,10 @@ def create_booking(request: HttpRequest, payload: BookingIn):
 
 
 def _by_token(token: str) -> Appointment | None:
-    return appointment_for_token(token)
+    appointment = appointment_for_token(token)
+    if appointment is not None:
+        lostlink.adopt_new_link(appointment=appointment, token=token)
+    return appointment
 
 
 @router.get("/bookings/{token}", response={200: BookingOut, 404: Message}, summary="Buchung ansehen")

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from . import lostlink
 from .reminders import batches, services
 from .sessions import clear_expired_sessions
 
@@ -49,3 +50,9 @@ def delete_personal_data() -> dict:
 def clear_sessions() -> int:
     """Hourly (beat): deletes expired sessions and wizard data older than 30 minutes."""
     return clear_expired_sessions()
+
+
+@shared_task(ignore_result=True)
+def send_new_manage_link(code: str, postcode: str, name_start: str) -> bool:
+    """From /termin/finden/: a new personal link when the data match (the page does not wait)."""
+    return lostlink.send_new_manage_link(code=code, postcode=postcode, name_start=name_start)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sozialamt.models import Location, Service
 
-from . import services
+from . import lostlink, services, tasks
 from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
@@ -268,6 +268,7 @@ def with_token(view):
         appointment = appointment_for_token(token)
         if appointment is None:
             return render(request, "booking/link_invalid.html", status=404)
+        lostlink.adopt_new_link(appointment=appointment, token=token)
         return view(request, appointment, token, *args, **kwargs)
 
     return wrapper
@@ -421,10 +422,9 @@ def find(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if over_limit(request, "find", settings.BOOKING_FIND_PER_HOUR, window=3600):
             return render(request, "booking/too_many.html", status=429)
-        services.send_new_manage_link(
-            code=form.cleaned_data["code"],
-            postcode=form.cleaned_data["postcode"],
-            name_start=form.cleaned_data["name_start"],
+        # The same work whether or not anything matches: the task finds out (constant time).
+        tasks.send_new_manage_link.delay(
+            form.cleaned_data["code"], form.cleaned_data["postcode"], form.cleaned_data["name_start"]
         )
         return render(request, "booking/find.html", {"form": FindForm(), "requested": True})
     return render(request, "booking/find.html", {"form": form}, status=400 if form.errors else 200)
