@@ -11,12 +11,20 @@ from django.core import mail
 
 from booking import lostlink
 from booking.models import Appointment
-from tests.booking.test_pages import FIND, booked_with_email  # noqa: F401 (a fixture)
+from booking.services import book_appointment
+from tests.booking.conftest import TUESDAY_9
+from tests.booking.test_pages import FIND, PERSON
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
 SEND_LINK = "booking.tasks.send_new_manage_link"
+
+
+@pytest.fixture
+def booked_with_email(clock, counsellor, location, appointment_service):
+    person = {**PERSON, "email": "erika@example.org", "reminder": "both"}
+    return book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=person)
 
 
 def ask(client, code: str, postcode: str = "48153"):
