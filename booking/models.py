@@ -177,6 +177,7 @@ class Appointment(models.Model):
         "case_reference": "",
         "step_free": False,
         "accompanied": False,
+        "new_token_hash": None,  # an unused new link goes with the data it would show
     }
     # What the citizen chose that stays after retention (anonymous, for statistics).
     CHOICES_KEPT = ("reminder", "language")
