@@ -62,7 +62,7 @@ def main() -> None:
         raise SystemExit("no free clerks left at bench-pool: run bench/kundenzentrum.py again")
     client, url = requests.pop()
     with CaptureQueriesContext(connection) as captured:
-        response = client.post(url)
+        response = client.post(url, content_type="application/json")
     print(response.status_code, len(captured.captured_queries), "queries:")
     for query in captured.captured_queries:
         print("  ", query["sql"][:120])
@@ -70,7 +70,7 @@ def main() -> None:
     started = time.perf_counter()
     profile.enable()
     for client, url in requests:
-        client.post(url)
+        client.post(url, content_type="application/json")
     profile.disable()
     print(f"{(time.perf_counter() - started) * 1000 / len(requests):.2f} ms per call-next (under cProfile)")
     out = io.StringIO()

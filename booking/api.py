@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
-from . import services
+from . import lostlink, services
 from .forms import PersonDataForm
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
@@ -97,9 +98,11 @@ class FreeTimesOut(Schema):
 class BookingIn(Schema):
     service: str = Field(pattern=SLUG, examples=["grundsicherung"])
     location: str = Field(pattern=SLUG, examples=["stadthaus-3"])
-    start: dt.datetime
-    name: str
-    reminder: str = Field(description="email, letter, both or none")
+    start: dt.datetime = Field(
+        description=f"A free time from /free-times, at most {MAX_DISTANCE_DAYS} days from today"
+    )
+    name: str = Field(min_length=1, max_length=120)
+    reminder: Literal["email", "letter", "both", "none"]
     email: str = ""
     street: str = ""
     postcode: str = ""
@@ -205,11 +208,16 @@ def opening_hours(
     ]
 
 
+WINDOW = f"at most {MAX_DISTANCE_DAYS} days from today"
+
+
 class FreeTimesQuery(Schema):
     service: str = Field(pattern=SLUG, examples=["grundsicherung"])
     location: str = Field(pattern=SLUG, examples=["stadthaus-3"])
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: dt.date | None = Field(None, description=f"first day (default today), {WINDOW}")
+    end: dt.date | None = Field(
+        None, description=f"last day, {WINDOW}, at most {MAX_RANGE_DAYS} days after start"
+    )
 
 
 @router.get(
@@ -330,7 +338,10 @@ def create_booking(request: HttpRequest, payload: BookingIn):
 
 
 def _by_token(token: str) -> Appointment | None:
-    return appointment_for_token(token)
+    appointment = appointment_for_token(token)
+    if appointment is not None:
+        lostlink.adopt_new_link(appointment=appointment, token=token)
+    return appointment
 
 
 @router.get("/bookings/{token}", response={200: BookingOut, 404: Message}, summary="Buchung ansehen")

@@ -37,9 +37,13 @@ phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 /()\-]{4,38}$", _("Bitte nur Ziffern, Leerzeichen und + / ( ) - eingeben.")
 )
 postcode_validator = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat fünf Ziffern, zum Beispiel 48155."))
-# Control characters, and lone surrogates (which JSON can carry but no database can store).
+# Control characters, lone surrogates (which JSON can carry but no database can store), and
+# invisible characters that make a name look like another on a list or a letter: bidi overrides
+# and isolates (U+202A–E, U+2066–9), zero-width space and word joiner, the byte-order mark.
+# Zero-width (non-)joiners stay allowed: Persian and Indic names need them.
 no_controls = RegexValidator(
-    r"^[^\x00-\x1f\x7f\ud800-\udfff]*$", _("Dieses Feld enthält unzulässige Zeichen.")
+    r"^[^\x00-\x1f\x7f\ud800-\udfff\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$",
+    _("Dieses Feld enthält unzulässige Zeichen."),
 )
 
 

@@ -114,6 +114,12 @@ class Appointment(models.Model):
     code = models.CharField(_("Buchungsnummer"), max_length=12, unique=True)
     # sha256 of the management token; the token itself is never stored.
     token_hash = models.CharField(max_length=64, unique=True)
+    # A new token sent by "Persönlichen Link verloren?": it replaces token_hash when first used,
+    # so that the old link keeps working until then (a stranger's request locks no one out).
+    new_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # New links sent on link_requests_day (at most LOST_LINK_EMAILS_PER_DAY).
+    link_requests_day = models.DateField(null=True, blank=True)
+    link_requests = models.PositiveSmallIntegerField(default=0)
     service = models.ForeignKey(
         Service, verbose_name=_("Anliegen"), on_delete=models.PROTECT, related_name="appointments"
     )
@@ -171,6 +177,7 @@ class Appointment(models.Model):
         "case_reference": "",
         "step_free": False,
         "accompanied": False,
+        "new_token_hash": None,  # an unused new link goes with the data it would show
     }
     # What the citizen chose that stays after retention (anonymous, for statistics).
     CHOICES_KEPT = ("reminder", "language")

@@ -287,9 +287,11 @@ def appointment_for_token(token: str, *, now: dt.datetime | None = None) -> Appo
     """The appointment a management link belongs to, until it has ended; else None. One query."""
     if not token or len(token) > 100:
         return None
+    hashed = hash_token(token)
+    # The link in use, or a new one from "Persönlichen Link verloren?" not used yet.
     appointment = (
         Appointment.objects.select_related("service", "location", "counsellor")
-        .filter(token_hash=hash_token(token))
+        .filter(Q(token_hash=hashed) | Q(new_token_hash=hashed))
         .first()
     )
     if appointment is None or appointment.end <= (now or timezone.now()):

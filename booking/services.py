@@ -342,37 +342,6 @@ def _limit_reached() -> BookingError:
     )
 
 
-def send_new_manage_link(
-    *, code: str, postcode: str = "", name_start: str = "", now: dt.datetime | None = None
-) -> bool:
-    """A citizen lost the personal link: when code and postcode (or the name's first letters)
-    match a coming booking with an e-mail address, a new token replaces the old one and the
-    confirmation with the new link goes to that address. True when sent; the caller must not
-    tell the citizen which, so the page reveals nothing about a booking."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update()
-            .filter(code=code, status=Appointment.Status.BOOKED, start__gt=now)
-            .exclude(email="")
-            .first()
-        )
-        if appointment is None or not _identifies(appointment, postcode=postcode, name_start=name_start):
-            return False
-        token = new_token()
-        appointment.token_hash = hash_token(token)
-        appointment.save(update_fields=["token_hash"])
-        notifications.manage_link_requested(appointment, manage_url=manage_url(token))
-    return True
-
-
-def _identifies(appointment: Appointment, *, postcode: str, name_start: str) -> bool:
-    if postcode:
-        return bool(appointment.postcode) and appointment.postcode == postcode
-    name = appointment.name.strip().casefold()
-    return len(name_start) >= 3 and name.startswith(name_start.strip().casefold())
-
-
 # --- status moves reported by the Kundenzentrum ------------------------------------------------
 
 

@@ -18,11 +18,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sozialamt.models import Location, Service
 
-from . import services
+from . import lostlink, services, tasks
 from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
@@ -34,28 +35,18 @@ from .selectors import (
     bookable_services,
     service_and_location,
 )
+from .sessions import expire_with_wizard_data, fresh
 from .slots import DayPlan
 
 SESSION_KEY = "booking"
 MAX_DISTANCE_DAYS = 400
 DONE_KEY = "booking_done"
-# Personal data and the raw management token stay in the session only this long (data economy):
-# an abandoned wizard or an unattended confirmation page forgets them.
-SESSION_DATA_TTL = dt.timedelta(minutes=30)
-
-
-def _fresh(state: dict) -> bool:
-    try:
-        at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
-    except (KeyError, TypeError, ValueError):
-        return False
-    return timezone.now() - at < SESSION_DATA_TTL
 
 
 def _session_entry(request: HttpRequest, key: str) -> dict | None:
     """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
     state = request.session.get(key)
-    if not isinstance(state, dict) or not _fresh(state):
+    if not isinstance(state, dict) or not fresh(state):
         request.session.pop(key, None)
         return None
     return state
@@ -146,6 +137,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
             "start": form.slot.start.isoformat(),
             "at": timezone.now().timestamp(),
         }
+        expire_with_wizard_data(request)
         return redirect("booking:details")
     back = reverse("booking:calendar", args=[found.slug, place.slug])
     context = {"availability": avail, "plan": plan, "date": chosen, "form": form, "back": back}
@@ -164,6 +156,7 @@ def _wizard(request: HttpRequest):
     return state, service, location, start
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def details(request: HttpRequest) -> HttpResponse:
@@ -177,6 +170,7 @@ def details(request: HttpRequest) -> HttpResponse:
             state["person"] = form.person()
             state["at"] = timezone.now().timestamp()
             request.session[SESSION_KEY] = state
+            expire_with_wizard_data(request)
             return redirect("booking:review")
     else:
         form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
@@ -192,6 +186,7 @@ def details(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/details.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
@@ -220,6 +215,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "token": booked.token,
             "at": timezone.now().timestamp(),
         }
+        expire_with_wizard_data(request)
         return redirect("booking:done")
     return render(request, "booking/review.html", context)
 
@@ -248,6 +244,7 @@ def _booking_failed(request, error, service, location, context, token: str = "")
     )
 
 
+@never_cache
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
     booked = _session_entry(request, DONE_KEY) or {}
@@ -265,11 +262,13 @@ def _manage_context(request, appointment: Appointment, token: str) -> dict:
 def with_token(view):
     """Loads the appointment of a management link; an unknown or expired link gets a 404 page."""
 
+    @never_cache  # personal data: no browser or proxy keeps a copy
     @wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         appointment = appointment_for_token(token)
         if appointment is None:
             return render(request, "booking/link_invalid.html", status=404)
+        lostlink.adopt_new_link(appointment=appointment, token=token)
         return view(request, appointment, token, *args, **kwargs)
 
     return wrapper
@@ -423,10 +422,9 @@ def find(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if over_limit(request, "find", settings.BOOKING_FIND_PER_HOUR, window=3600):
             return render(request, "booking/too_many.html", status=429)
-        services.send_new_manage_link(
-            code=form.cleaned_data["code"],
-            postcode=form.cleaned_data["postcode"],
-            name_start=form.cleaned_data["name_start"],
+        # The same work whether or not anything matches: the task finds out (constant time).
+        tasks.send_new_manage_link.delay(
+            form.cleaned_data["code"], form.cleaned_data["postcode"], form.cleaned_data["name_start"]
         )
         return render(request, "booking/find.html", {"form": FindForm(), "requested": True})
     return render(request, "booking/find.html", {"form": form}, status=400 if form.errors else 200)

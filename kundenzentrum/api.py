@@ -15,7 +15,7 @@ from ninja.security import APIKeyHeader, django_auth
 from sozialamt import roles
 from sozialamt.models import Location
 
-from . import selectors, services
+from . import limits, selectors, services
 from .models import Desk, DeskSession, KioskDevice, Ticket
 from .services import QueueError
 
@@ -131,11 +131,23 @@ def _error(error: QueueError, field: str | None = None) -> dict:
 @router.post(
     "/kundenzentrum/tickets",
     auth=KioskToken(),
-    response={201: TicketOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+    response={
+        201: TicketOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: InvalidOut,
+        429: ErrorOut,
+    },
     summary="Wartenummer ausgeben (Kiosk)",
 )
 def issue(request: HttpRequest, payload: IssueIn):
     device: KioskDevice = request.auth
+    if limits.kiosk_over_limit(request, device):
+        return Status(
+            429, {"detail": _("Zu viele Wartenummern an diesem Gerät. Bitte warten Sie eine Minute.")}
+        )
     location = device.location
     service = location.services.walk_in().filter(slug=payload.service).exclude(ticket_letter="").first()
     if service is None:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from sozialamt.models import Location
 from sozialamt.roles import role_required
 from sozialamt.selectors import open_status
 
-from . import selectors, services
+from . import limits, selectors, services
 from .forms import CheckInForm, IssueForm, TransferForm, UnlockKioskForm
 from .models import Desk, DeskSession, Ticket
 from .services import QueueError
@@ -130,6 +131,8 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     location = _location(slug)
     token = request.GET.get("token")
     if token:
+        if limits.address_over_limit(request):
+            return _too_many(request, location)
         # A kiosk started with its token in the address keeps it as a cookie, out of the address bar.
         device = services.kiosk_for_token(token)
         response = redirect("kundenzentrum:kiosk", slug=slug)
@@ -137,10 +140,13 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
             _set_kiosk_cookie(response, token)
             return response
         return _locked(request, location)
-    if _kiosk_device(request, location) is None:
+    device = _kiosk_device(request, location)
+    if device is None:
         return _locked(request, location)
     context = {"location": location, "services": list(location.services.walk_in().exclude(ticket_letter=""))}
     if request.method == "POST":
+        if limits.kiosk_over_limit(request, device):
+            return _too_many(request, location)
         service = next((s for s in context["services"] if str(s.pk) == request.POST.get("service")), None)
         if service is None:
             context["error"] = {"message": _("Bitte wählen Sie eines der angezeigten Anliegen.")}
@@ -155,17 +161,32 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "kundenzentrum/kiosk.html", context, status=200)
 
 
+def _too_many(request: HttpRequest, location: Location) -> HttpResponse:
+    return render(request, "kundenzentrum/kiosk_too_many.html", {"location": location}, status=429)
+
+
+# What a kiosk says to any check-in it cannot do: whether a code exists, and when its appointment
+# is, is for the info desk to tell (the kiosk is a public device anyone can type codes into).
+KIOSK_CHECK_IN_REFUSED = gettext_lazy(
+    "Mit dieser Eingabe ist hier gerade keine Anmeldung möglich. Bitte prüfen Sie die Buchungsnummer "
+    "oder wenden Sie sich an die Infotheke."
+)
+
+
 @require_POST
 def kiosk_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     location = _location(slug)
-    if _kiosk_device(request, location) is None:
+    device = _kiosk_device(request, location)
+    if device is None:
         return _locked(request, location)
+    if limits.kiosk_over_limit(request, device):
+        return _too_many(request, location)
     form = CheckInForm(request.POST, action=reverse("kundenzentrum:kiosk-check-in", args=[slug]))
     if form.is_valid():
         try:
             issued = services.check_in_appointment(code=form.cleaned_data["code"], location=location)
-        except QueueError as error:
-            form.add_error("code", error.message)
+        except QueueError:
+            form.add_error("code", str(KIOSK_CHECK_IN_REFUSED))
         else:
             return redirect(reverse("kundenzentrum:ticket", args=[issued.public_id]) + "?zurueck=kiosk")
     context = {

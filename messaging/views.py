@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booking import services as booking_services
@@ -45,6 +46,7 @@ def print_batch_create(request: HttpRequest) -> HttpResponse:
     return redirect("reminders:print-batches")
 
 
+@never_cache
 @staff
 @require_GET
 def print_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,6 +94,7 @@ def print_batch_mark(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:print-batch", pk=pk)
 
 
+@never_cache
 @staff
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,7 @@ alone, so `make run` can load it on every start.
 """
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -127,8 +128,10 @@ def seed_office() -> Location:
     return location
 
 
-def seed_users() -> list[tuple[str, str, str]]:
-    """The demo accounts; returns (username, password, role) for printing."""
+def seed_users(*, public_passwords: bool = True) -> list[tuple[str, str, str]]:
+    """The demo accounts; returns (username, password, role) for printing. Without
+    public_passwords every account gets a new random password on each run (a server reachable
+    by others must not keep the published ones)."""
     user_model = get_user_model()
     printed = []
     for username, password, full_name, role in DEMO_USERS:
@@ -136,7 +139,9 @@ def seed_users() -> list[tuple[str, str, str]]:
         user, created = user_model.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
         )
-        if created:
+        if not public_passwords:
+            password = secrets.token_urlsafe(12)
+        if created or not public_passwords:
             user.set_password(password)
             user.is_staff = role is None
             user.is_superuser = role is None

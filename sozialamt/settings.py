@@ -4,6 +4,7 @@ Development defaults are safe and local (SQLite, tasks in-process, mail to the c
 with DEBUG off there is no default for secrets and bad values stop the start-up.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -38,6 +39,11 @@ def _database(url_var: str = "DATABASE_URL") -> dict:
     # so a database restart or fail-over costs a reconnect, not a failed request.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+    if engine.endswith("postgresql"):
+        # A database host that does not answer fails the request (a 503 page) instead of hanging it.
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+        )
     if "sqlite" in config["ENGINE"]:
         # Writers wait for each other instead of failing with "database is locked".
         config.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -56,6 +62,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the site, used in letters, e-mails and QR codes.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The office's telephone on the error pages (which may not read the database for it).
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +97,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sozialamt.middleware.api_request_guard",
 ]
 
 ROOT_URLCONF = "sozialamt.urls"
@@ -146,8 +155,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Only the pair (user name, client address) is locked, and only briefly: a stranger cannot lock
+# out staff by trying their names, and a locked pair waits minutes, not hours.
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=5))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sozialamt.security.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
@@ -192,7 +204,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Production hardening; each can be relaxed behind a proxy that terminates TLS elsewhere.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only from a proxy of ours (a client could send it itself).
+SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -233,7 +246,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Management tokens in paths and query strings never reach a log line (see sozialamt/logs.py).
+    "filters": {"no_tokens": {"()": "sozialamt.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -284,6 +299,10 @@ KUNDENZENTRUM_CHECKIN_LATE_MINUTES = env.int("KUNDENZENTRUM_CHECKIN_LATE_MINUTES
 KUNDENZENTRUM_NO_SHOW_AFTER_CALLS = env.int("KUNDENZENTRUM_NO_SHOW_AFTER_CALLS", default=2)
 KUNDENZENTRUM_DISPLAY_CALLS = env.int("KUNDENZENTRUM_DISPLAY_CALLS", default=8)
 KUNDENZENTRUM_APPOINTMENT_LETTER = env.str("KUNDENZENTRUM_APPOINTMENT_LETTER", default="T")
+# Kiosks (pages and API): tickets and check-ins per device and minute, and kiosk requests per
+# client address and minute (every kiosk of a building may share one address).
+KUNDENZENTRUM_KIOSK_DEVICE_RATE = env.int("KUNDENZENTRUM_KIOSK_DEVICE_RATE", default=6)
+KUNDENZENTRUM_KIOSK_ADDRESS_RATE = env.int("KUNDENZENTRUM_KIOSK_ADDRESS_RATE", default=30)
 # The daily print batch renders thousands of letters: its own time limits instead of the
 # global ones. A batch still "building" after PRINT_BATCH_TIME_LIMIT + 10 minutes was left by
 # a dead worker and its letters go back to the queue.
@@ -292,6 +311,8 @@ PRINT_BATCH_TIME_LIMIT = env.int("PRINT_BATCH_TIME_LIMIT", default=1900)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
 # REMOTE_ADDR). The rate limits take the client address from there; never more than really exist.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Bookings without e-mail and phone (no per-contact limit applies): at most this many per
 # client and hour, through the pages and the API.
 BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
@@ -313,9 +334,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Closes each location's day (waiting tickets → not served, missed appointments → no-show).
     "kundenzentrum-close-days": {"task": "kundenzentrum.tasks.close_days", "schedule": 15 * 60.0},
-    # Expired sessions (with any booking wizard data left in them) are deleted every night.
-    "booking-clear-sessions": {
-        "task": "booking.tasks.clear_sessions",
-        "schedule": crontab(hour=3, minute=15),
-    },
+    # Expired sessions are deleted, and booking-wizard data older than 30 minutes taken out of
+    # live ones, every hour (a citizen's session itself ends 30 minutes after the wizard's last step).
+    "booking-clear-sessions": {"task": "booking.tasks.clear_sessions", "schedule": crontab(minute=15)},
 }

@@ -22,3 +22,6 @@ urlpatterns = [
     path("kundenzentrum/", include("kundenzentrum.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "sozialamt.errors.page_not_found"
+handler500 = "sozialamt.errors.server_error"

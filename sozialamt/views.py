@@ -1,6 +1,8 @@
 """Public pages of the office: start, opening hours, services; staff start; health check."""
 
 import datetime as dt
+import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -110,11 +112,43 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _check_database()}
+    """The database and Redis, each probed in a thread of its own and given HEALTH_DEADLINE
+    seconds together: a hung server is reported as an error, never waited for."""
+    probes = {"database": _check_database}
     if _redis_configured():
-        checks["redis"] = _check_redis()
+        probes["redis"] = _check_redis
+    checks = _run_probes(probes)
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+HEALTH_DEADLINE = 1.0
+# A probe that hangs holds its thread until its own timeout ends it (the database's
+# connect_timeout, Redis' socket timeout); while this many hang, further probes are not started.
+_in_flight = threading.BoundedSemaphore(8)
+
+
+def _run_probes(probes: dict) -> dict[str, str]:
+    results: dict[str, str] = {}
+    threads = []
+    for name, probe in probes.items():
+        if not _in_flight.acquire(blocking=False):
+            continue
+        # Daemon threads: a worker that exits does not wait for a hung probe.
+        thread = threading.Thread(target=_probe_into, args=(results, name, probe), daemon=True)
+        thread.start()
+        threads.append(thread)
+    deadline = time.monotonic() + HEALTH_DEADLINE
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return {name: results.get(name, "timeout") for name in probes}
+
+
+def _probe_into(results: dict, name: str, probe) -> None:
+    try:
+        results[name] = probe()
+    finally:
+        _in_flight.release()
 
 
 def _check_database() -> str:
@@ -124,6 +158,8 @@ def _check_database() -> str:
         return "ok"
     except Exception:  # any driver error means "down" here
         return "error"
+    finally:
+        connection.close()  # the probe thread's own connection; none is left open between probes
 
 
 def _redis_configured() -> bool:

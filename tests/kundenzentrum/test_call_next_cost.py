@@ -58,7 +58,8 @@ def test_the_call_next_request_costs_a_fixed_number_of_queries(
     issue(location, walk_in_service)
     client.force_login(signed_in_clerk)
     responses = []
-    assert count_queries(lambda: responses.append(client.post(f"{BASE}/desks/{desk.pk}/call-next"))) == 10
+    url = f"{BASE}/desks/{desk.pk}/call-next"
+    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 10
     assert responses[0].json()["number"] == "A-001"
 
 
@@ -68,7 +69,9 @@ def test_a_clerk_who_lost_the_role_calls_nothing(client, location, walk_in_servi
     with pytest.raises(PermissionDenied):
         services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk, roles_needed=(roles.CLERK,))
     client.force_login(signed_in_clerk)
-    assert client.post(f"{BASE}/desks/{desk.pk}/call-next").status_code == 403
+    assert (
+        client.post(f"{BASE}/desks/{desk.pk}/call-next", content_type="application/json").status_code == 403
+    )
     assert not Ticket.objects.filter(status=Ticket.Status.CALLED).exists()
 
 
@@ -77,7 +80,7 @@ def test_a_clerk_of_another_desk_is_told_to_sign_in_there(
 ):
     issue(location, walk_in_service)
     client.force_login(signed_in_clerk)
-    refused = client.post(f"{BASE}/desks/{desk_b.pk}/call-next")
+    refused = client.post(f"{BASE}/desks/{desk_b.pk}/call-next", content_type="application/json")
     assert refused.status_code == 409
     assert "nicht angemeldet" in refused.json()["detail"]
     assert not Ticket.objects.filter(status=Ticket.Status.CALLED).exists()

@@ -45,3 +45,28 @@ def test_it_refuses_to_create_demo_accounts_in_production(settings):
     with pytest.raises(CommandError, match="published passwords"):
         call_command("load_demo", stdout=StringIO())
     assert not get_user_model().objects.exists()
+
+
+def test_with_debug_off_it_prints_random_passwords_and_a_random_kiosk_token(settings, client):
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("load_demo", allow_production=True, stdout=out)
+    output = out.getvalue()
+    users = get_user_model().objects.all()
+    assert users.count() == 4
+    for user in users:
+        assert not user.check_password(f"demo-{user.username}")
+        printed = output.split(f"user: {user.username}")[1].split("password:")[1].split()[0]
+        assert user.check_password(printed)
+    token = output.split("?token=")[1].split()[0]
+    assert token != "demo-kiosk"
+    assert client.get("/kundenzentrum/kiosk/stadthaus-3/?token=demo-kiosk").status_code == 403
+    assert client.get(f"/kundenzentrum/kiosk/stadthaus-3/?token={token}").status_code == 302
+
+
+def test_a_production_run_after_a_demo_run_replaces_the_published_secrets(settings, client):
+    load(settings)
+    settings.DEBUG = False
+    call_command("load_demo", allow_production=True, stdout=StringIO())
+    assert not get_user_model().objects.get(username="admin").check_password("demo-admin")
+    assert client.get("/kundenzentrum/kiosk/stadthaus-3/?token=demo-kiosk").status_code == 403

@@ -23,12 +23,16 @@ class Command(BaseCommand):
                 "The demo accounts have published passwords; use --allow-production to load them."
             )
         notes: list[str] = []
+        # With DEBUG off the site may be reachable by others: no published password or kiosk token.
+        public = settings.DEBUG
         with transaction.atomic():
             location = demo.seed_office()
-            accounts = demo.seed_users()
-            for app in ("booking", "kundenzentrum"):
-                notes += importlib.import_module(f"{app}.demo").seed(location) or []
+            accounts = demo.seed_users(public_passwords=public)
+            importlib.import_module("booking.demo").seed(location)
+            notes += importlib.import_module("kundenzentrum.demo").seed(location, public_secrets=public)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {location.name}, {location.street}."))
+        if not public:
+            self.stdout.write("DEBUG is off: new random passwords and kiosk token (shown only now).")
         self.stdout.write(f"Demo logins ({settings.SITE_URL}/intern/anmelden/):")
         for username, password, role in accounts:
             self.stdout.write(f"  {role:<16} user: {username:<16} password: {password}")
