@@ -30,7 +30,9 @@ def _appointment_lookup(code: str) -> Q | None:
     raw = (code or "").strip()
     link = MANAGE_LINK.search(raw)
     if link:
-        return Q(token_hash=hash_token(link.group(1)))
+        hashed = hash_token(link.group(1))
+        # A new link from the lost-link page counts before its first use, like the old one.
+        return Q(token_hash=hashed) | Q(new_token_hash=hashed)
     compact = re.sub(r"[^0-9A-Za-z]", "", raw).upper()
     if not compact:
         return None

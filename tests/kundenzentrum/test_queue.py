@@ -398,3 +398,16 @@ def test_check_in_accepts_the_code_as_people_type_it_or_the_management_link(
     Appointment.objects.filter(pk=appointment.pk).update(code="K7M-4QX9", token_hash=hash_token(token))
     ticket = services.check_in_appointment(code=typed.format(token=token), location=location)
     assert ticket.appointment_id == appointment.pk
+
+
+def test_check_in_accepts_a_new_link_from_the_lost_link_page_before_its_first_use(
+    location, appointment, thursday
+):
+    from booking.selectors import hash_token
+
+    new = "a-new-management-token-of-forty-chars-xy"
+    Appointment.objects.filter(pk=appointment.pk).update(new_token_hash=hash_token(new))
+    ticket = services.check_in_appointment(
+        code=f"https://x.example/termine/verwalten/{new}/", location=location
+    )
+    assert ticket.appointment_id == appointment.pk
