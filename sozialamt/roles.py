@@ -1,4 +1,7 @@
-"""Staff roles are Django groups; these are their names and what each may do."""
+"""Staff roles are Django groups; these are their names and what each may do.
+
+Every staff role reads personal data, so a role counts only in a session that passed the second
+factor (django-otp): one check here serves the pages, the API and the services alike."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,6 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 CLERK = "Sachbearbeitung"
 INFO_DESK = "Infotheke"
@@ -14,8 +20,13 @@ TEAM_LEAD = "Teamleitung"
 ALL = (CLERK, INFO_DESK, TEAM_LEAD)
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
-    """Whether a signed-in user belongs to one of the roles (superusers belong to all)."""
+def is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether the user's session passed the second factor (django-otp's OTPMiddleware sets
+    otp_device; a user object that did not come through a verified request has none)."""
+    return user.is_authenticated and getattr(user, "otp_device", None) is not None
+
+
+def _in_roles(user: AbstractBaseUser | AnonymousUser, roles: tuple[str, ...]) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -23,14 +34,29 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
     return any(group.name in roles for group in user.groups.all())
 
 
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    """Whether a signed-in, second-factor-verified user belongs to one of the roles (superusers
+    belong to all)."""
+    return is_verified(user) and _in_roles(user, roles)
+
+
+def second_factor_url(next_path: str) -> str:
+    """The sign-in step that asks for the code (or sets up the app first), returning to next_path."""
+    return f"{reverse('otp-verify')}?{urlencode({'next': next_path})}"
+
+
 def role_required(*allowed: str) -> Callable:
-    """View decorator: signed in and in one of the roles; otherwise the login page or 403."""
+    """View decorator: signed in, second factor passed, and in one of the roles (any signed-in
+    staff member when none is given); otherwise the login page, the code step or 403."""
 
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not has_role(request.user, *allowed):
+            user = request.user
+            if not is_verified(user):
+                return redirect(second_factor_url(request.get_full_path()))
+            if allowed and not has_role(user, *allowed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

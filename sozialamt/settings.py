@@ -66,7 +66,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 OFFICE_PHONE = env.str("OFFICE_PHONE", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for the second factor too (sozialamt/admin_site.py).
+    "sozialamt.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sozialamt",
     "booking",
     "messaging",
@@ -92,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -162,6 +167,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "sozialamt.security.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+# Two-factor sign-in for staff (TOTP apps; backup codes as django-otp's static device). The issuer
+# is the name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sozialamt Termine")
+OTP_BACKUP_CODES = env.int("OTP_BACKUP_CODES", default=10)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day; staff sign in each morning
 SESSION_COOKIE_HTTPONLY = True

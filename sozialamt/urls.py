@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import twofactor, views
 from .api import api
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("intern/", views.staff_home, name="staff-home"),
     path("intern/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("intern/anmelden/code/", twofactor.verify, name="otp-verify"),
+    path("intern/anmelden/einrichten/", twofactor.setup, name="otp-setup"),
     path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("intern/", include("messaging.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -5,7 +5,6 @@ import threading
 import time
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
@@ -94,7 +93,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "sozialamt/accessibility.html")
 
 
-@login_required
+@roles.role_required()
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -135,11 +135,17 @@ def no_js_page(browser, live_server):
 
 
 def login(page, user, password: str = "secret-password") -> None:
-    """Signs a user in through the login form."""
+    """Signs a user in through the login form and the code step, with the current code of a
+    fresh authenticator app of theirs."""
+    from tests.staff import authenticator, current_code
+
+    device = authenticator(user, fresh=True)
     page.goto("/intern/anmelden/")
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Bestätigen").click()
 
 
 DEAD_REDIS = {

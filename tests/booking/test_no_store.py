@@ -6,6 +6,7 @@ from django.urls import reverse
 from booking.services import book_appointment
 from tests.booking.conftest import TUESDAY_9
 from tests.booking.test_pages import PERSON, choose_time, rendered
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,6 @@ def test_the_manage_pages_are_not_stored(client, clock, counsellor, appointment_
 
 
 def test_the_call_list_is_not_stored(client, clerk):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     response = client.get(reverse("reminders:call-list"))
     assert response.status_code == 200 and no_store(response)

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 
 from booking.tasks import clear_sessions
 from tests.booking.test_pages import PERSON, choose_time, rendered
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_a_confirmation_with_its_token_is_gone_after_31_minutes_too(client, coun
 
 def test_a_staff_session_keeps_its_day_but_loses_stale_wizard_data(client, counsellor, relaxed_limits, clerk):
     with time_machine.travel(STEP, tick=False) as clock:
-        client.force_login(clerk)
+        sign_in(client, clerk)
         fill_in(client)
         clock.shift(dt.timedelta(minutes=31))
         clear_sessions.delay()

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 from kundenzentrum import services
 from kundenzentrum.models import Ticket
 from sozialamt.wsgi import application
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_clerk_calls_and_moves_tickets_through_the_api(
     client, location, walk_in_service, desk, signed_in_clerk
 ):
     ticket = services.issue_ticket(location=location, service=walk_in_service)
-    client.force_login(signed_in_clerk)
+    sign_in(client, signed_in_clerk)
     called = client.post(f"{BASE}/desks/{desk.pk}/call-next", content_type="application/json")
     assert called.json()["number"] == "A-001"
     url = f"{BASE}/desks/{desk.pk}/tickets/{ticket.pk}"
@@ -88,7 +89,7 @@ def test_staff_endpoints_need_login_and_role(client, desk, info_desk, thursday):
     assert (
         client.post(f"{BASE}/desks/{desk.pk}/call-next", content_type="application/json").status_code == 401
     )
-    client.force_login(info_desk)
+    sign_in(client, info_desk)
     assert (
         client.post(f"{BASE}/desks/{desk.pk}/call-next", content_type="application/json").status_code == 403
     )
@@ -121,7 +122,7 @@ def test_the_api_never_fails_and_keeps_its_schema(case, kiosk_case_data):
 @pytest.fixture
 def clerk_session(client, location, walk_in_service, desk, signed_in_clerk):
     services.issue_ticket(location=location, service=walk_in_service)
-    client.force_login(signed_in_clerk)
+    sign_in(client, signed_in_clerk)
     client.get("/intern/")
     # After the test client's requests: it reconnects these signals when it is done.
     request_started.disconnect(close_old_connections)
@@ -148,7 +149,7 @@ def test_the_staff_api_never_fails_for_a_signed_in_clerk(case, clerk_session):
     "path", ["desks/99999999999999999999/call-next", "desks/1/tickets/99999999999999999999/start"]
 )
 def test_an_id_too_large_for_the_database_is_refused_not_a_500(client, clerk, path):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     response = client.post(
         f"/api/v1/kundenzentrum/{path}", {"seen": "called"}, content_type="application/json"
     )

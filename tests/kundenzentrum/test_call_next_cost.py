@@ -11,6 +11,7 @@ from kundenzentrum.models import Ticket, TicketHistory
 from sozialamt import roles
 from tests.factories import AppointmentFactory, CounsellorFactory
 from tests.helpers import count_queries
+from tests.staff import sign_in, verified
 
 # In autocommit, as in a request: BEGIN and COMMIT are counted too.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,12 +55,12 @@ def test_call_next_costs_the_same_few_queries_however_long_the_queue(
 def test_the_call_next_request_costs_a_fixed_number_of_queries(
     client, location, walk_in_service, desk, signed_in_clerk
 ):
-    # Session and user, the role (groups), then the call itself.
+    # Session and user, the second-factor device, the role (groups), then the call itself.
     issue(location, walk_in_service)
-    client.force_login(signed_in_clerk)
+    sign_in(client, signed_in_clerk)
     responses = []
     url = f"{BASE}/desks/{desk.pk}/call-next"
-    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 10
+    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 11
     assert responses[0].json()["number"] == "A-001"
 
 
@@ -67,8 +68,8 @@ def test_a_clerk_who_lost_the_role_calls_nothing(client, location, walk_in_servi
     issue(location, walk_in_service)
     signed_in_clerk.groups.remove(Group.objects.get(name=roles.CLERK))
     with pytest.raises(PermissionDenied):
-        services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk, roles_needed=(roles.CLERK,))
-    client.force_login(signed_in_clerk)
+        services.call_next_ticket(desk_id=desk.pk, user=verified(signed_in_clerk), roles_needed=(roles.CLERK,))
+    sign_in(client, signed_in_clerk)
     assert (
         client.post(f"{BASE}/desks/{desk.pk}/call-next", content_type="application/json").status_code == 403
     )
@@ -79,7 +80,7 @@ def test_a_clerk_of_another_desk_is_told_to_sign_in_there(
     client, location, walk_in_service, desk, desk_b, signed_in_clerk
 ):
     issue(location, walk_in_service)
-    client.force_login(signed_in_clerk)
+    sign_in(client, signed_in_clerk)
     refused = client.post(f"{BASE}/desks/{desk_b.pk}/call-next", content_type="application/json")
     assert refused.status_code == 409
     assert "nicht angemeldet" in refused.json()["detail"]

@@ -7,6 +7,7 @@ from kundenzentrum.models import KioskDevice, Ticket
 from sozialamt import roles
 from tests.factories import TicketFactory, UserFactory
 from tests.helpers import assert_queries_do_not_grow, count_queries
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +64,9 @@ def test_a_revoked_kiosk_is_locked_again(kiosk_client, location, thursday):
 
 def test_staff_pages_need_the_right_role(client, location, clerk, info_desk):
     assert client.get("/kundenzentrum/schalter/").status_code == 302
-    client.force_login(info_desk)
+    sign_in(client, info_desk)
     assert client.get("/kundenzentrum/schalter/").status_code == 403
-    client.force_login(clerk)
+    sign_in(client, clerk)
     assert client.get(f"/kundenzentrum/infotheke/{location.slug}/").status_code == 403
     assert client.get(f"/kundenzentrum/kiosk/{location.slug}/freischalten/").status_code == 403
 
@@ -73,7 +74,7 @@ def test_staff_pages_need_the_right_role(client, location, clerk, info_desk):
 def test_the_info_desk_issues_a_ticket_with_an_interpreter_language(
     client, location, walk_in_service, info_desk, thursday
 ):
-    client.force_login(info_desk)
+    sign_in(client, info_desk)
     response = client.post(
         f"/kundenzentrum/infotheke/{location.slug}/",
         {"service": walk_in_service.pk, "interpreter_language": "Arabisch"},
@@ -86,7 +87,7 @@ def test_the_info_desk_issues_a_ticket_with_an_interpreter_language(
 def test_the_info_desk_form_keeps_input_and_names_the_field(
     client, location, walk_in_service, info_desk, thursday
 ):
-    client.force_login(info_desk)
+    sign_in(client, info_desk)
     response = client.post(
         f"/kundenzentrum/infotheke/{location.slug}/", {"service": "x", "interpreter_language": "Farsi"}
     )
@@ -97,7 +98,7 @@ def test_the_info_desk_form_keeps_input_and_names_the_field(
 
 
 def test_the_info_desk_check_in_with_a_bad_code_says_so(client, location, info_desk, thursday):
-    client.force_login(info_desk)
+    sign_in(client, info_desk)
     response = client.post(f"/kundenzentrum/infotheke/{location.slug}/anmelden/", {"code": "XYZ"})
     page = response.content.decode()
     assert "keinen Termin" in page
@@ -107,7 +108,7 @@ def test_the_info_desk_check_in_with_a_bad_code_says_so(client, location, info_d
 def test_the_desk_page_calls_and_acts_and_refuses_a_stale_action(
     client, location, walk_in_service, desk, clerk, thursday
 ):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     client.post("/kundenzentrum/schalter/", {"desk": desk.pk})
     services.issue_ticket(location=location, service=walk_in_service)
     client.post(f"/kundenzentrum/schalter/{desk.pk}/aufrufen/")
@@ -129,21 +130,21 @@ def test_the_desk_page_calls_and_acts_and_refuses_a_stale_action(
 
 @pytest.mark.parametrize("path", ["nummer/999/beginnen/", "nummer/1/unbekannt/"])
 def test_bad_desk_actions_never_fail_with_500(client, desk, clerk, thursday, path):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     client.post("/kundenzentrum/schalter/", {"desk": desk.pk})
     response = client.post(f"/kundenzentrum/schalter/{desk.pk}/{path}", {"seen": "bogus"})
     assert response.status_code in (302, 404)
 
 
 def test_an_empty_queue_says_nobody_is_waiting(client, desk, clerk, thursday):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     client.post("/kundenzentrum/schalter/", {"desk": desk.pk})
     response = client.post(f"/kundenzentrum/schalter/{desk.pk}/aufrufen/", follow=True)
     assert "wartet niemand" in response.content.decode()
 
 
 def test_the_desk_page_queries_do_not_grow(client, location, walk_in_service, desk, clerk, thursday):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     client.post("/kundenzentrum/schalter/", {"desk": desk.pk})
     services.call_next_ticket(desk_id=desk.pk, user=clerk)
     assert_queries_do_not_grow(
@@ -202,7 +203,7 @@ def test_the_walk_in_page_is_public(client, location, walk_in_service, thursday)
 
 def test_an_info_desk_member_unlocks_a_kiosk(client, location, walk_in_service, thursday):
     staff = UserFactory(username="lead", roles=[roles.INFO_DESK])
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.post(f"/kundenzentrum/kiosk/{location.slug}/freischalten/", {"name": "Eingang links"})
     assert response.status_code == 302
     cookie = client.cookies["kz_kiosk"].value
@@ -218,7 +219,7 @@ def test_the_admin_lists_the_queue_models(
     client, admin_user, location, walk_in_service, desk, model, thursday
 ):
     ticket = services.issue_ticket(location=location, service=walk_in_service)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert client.get(f"/admin/kundenzentrum/{model}/").status_code == 200
     assert client.get(f"/admin/kundenzentrum/ticket/{ticket.pk}/change/").status_code == 200
 

@@ -11,6 +11,7 @@ from messaging.batches import build_print_batch
 from messaging.models import CallListEntry, Message, PrintBatch
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_do_not_grow
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,12 @@ def posting_day(time_machine):
 def test_staff_pages_need_login_and_a_role(client, name):
     url = reverse(name)
     assert client.get(url).status_code == 302
-    client.force_login(UserFactory(username="nobody"))
+    sign_in(client, UserFactory(username="nobody"))
     assert client.get(url).status_code == 403
 
 
 def test_a_clerk_may_not_cancel_for_the_office(client, clerk):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     assert client.get(reverse("reminders:cancel-by-office")).status_code == 403
 
 
@@ -40,7 +41,7 @@ def test_a_clerk_downloads_the_batch_and_marks_it_printed_then_posted(
 ):
     book()
     batch = build_print_batch()
-    client.force_login(clerk)
+    sign_in(client, clerk)
     page = client.get(reverse("reminders:print-batch", args=[batch.pk]))
     assert "Als gedruckt markieren" in page.text
     response = client.get(reverse("reminders:print-batch-pdf", args=[batch.pk]))
@@ -60,7 +61,7 @@ def test_a_clerk_downloads_the_batch_and_marks_it_printed_then_posted(
 
 
 def test_the_batch_list_costs_the_same_queries_with_more_batches(clock, client, clerk):
-    client.force_login(clerk)
+    sign_in(client, clerk)
     url = reverse("reminders:print-batches")
     assert_queries_do_not_grow(
         lambda: client.get(url),
@@ -72,7 +73,7 @@ def test_the_call_list_costs_the_same_queries_with_more_entries_and_ticks_off(
     clock, client, clerk, book, time_machine
 ):
     time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
-    client.force_login(clerk)
+    sign_in(client, clerk)
     book(phone="0251 111")
     url = reverse("reminders:call-list")
     assert_queries_do_not_grow(lambda: client.get(url), lambda: [book(phone="0251 222") for _ in range(5)])
@@ -92,7 +93,7 @@ def test_the_office_cancels_all_appointments_of_an_absence_in_one_step(
     by_letter = book(start=dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC))
     elsewhere = book(start=dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC))
     mail.outbox.clear()
-    client.force_login(team_lead)
+    sign_in(client, team_lead)
     params = {
         "location": location.pk,
         "counsellor": counsellor.pk,
@@ -124,7 +125,7 @@ def test_the_office_cancels_all_appointments_of_an_absence_in_one_step(
 
 
 def test_bad_input_on_the_cancel_form_gets_a_message_next_to_the_field(clock, client, team_lead, location):
-    client.force_login(team_lead)
+    sign_in(client, team_lead)
     response = client.get(
         reverse("reminders:cancel-by-office"),
         {"location": location.pk, "first_day": "2026-12-05", "last_day": "2026-12-01", "reason": "x"},
@@ -143,7 +144,7 @@ def test_the_office_cannot_cancel_an_appointment_that_has_already_begun(
     past = book(start=dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC))
     ahead = book(start=dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC))
     time_machine.move_to(dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), tick=False)
-    client.force_login(team_lead)
+    sign_in(client, team_lead)
     params = {
         "location": location.pk,
         "counsellor": counsellor.pk,
@@ -165,7 +166,7 @@ def test_the_call_list_and_the_batch_pdf_log_one_access_row_per_citizen_shown(
     letters = [book() for _ in range(2)]
     batch = build_print_batch()
     called = [book(phone="0251 111", start=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)) for _ in range(3)]
-    client.force_login(clerk)
+    sign_in(client, clerk)
     client.get(reverse("reminders:print-batch-pdf", args=[batch.pk]))
     client.get(reverse("reminders:call-list"))
     logged = set(PersonalDataAccess.objects.filter(user=clerk).values_list("what", "appointment_id"))

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sozialamt.models import Closure, OpeningHours
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def bare_location(location):
 
 
 def post(client, admin_user, location, rows):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client.post(
         reverse("admin:sozialamt_location_change", args=[location.pk]), location_form(location, rows)
     )
@@ -68,7 +69,7 @@ def test_it_accepts_a_lunch_break(client, admin_user, bare_location):
 
 
 def test_it_refuses_a_closure_that_ends_before_it_starts(client, admin_user, location):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     response = client.post(
         reverse("admin:sozialamt_closure_add"),
         {"location": location.pk, "start": "2026-12-10", "end": "2026-12-09", "reason": "Umzug"},
@@ -78,7 +79,7 @@ def test_it_refuses_a_closure_that_ends_before_it_starts(client, admin_user, loc
 
 
 def test_it_refuses_special_hours_with_only_one_time(client, admin_user, location):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     response = client.post(
         reverse("admin:sozialamt_closure_add"),
         {"location": location.pk, "start": "2026-12-10", "opens": "09:00", "reason": "Sonderöffnung"},
