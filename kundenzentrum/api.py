@@ -191,8 +191,14 @@ def display(request: HttpRequest, slug: str):
     return Status(200, feed)
 
 
+def _second_factor_missing() -> Status:
+    return Status(401, {"detail": _("Anmeldung unvollständig: Der zweite Schritt (Code) fehlt.")})
+
+
 def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status | None]:
     user = request.auth
+    if not roles.is_verified(user):
+        return None, _second_factor_missing()
     if not roles.has_role(user, roles.CLERK, roles.TEAM_LEAD):
         return None, Status(403, {"detail": _("Nur für Sachbearbeitung.")})
     session = (
@@ -223,6 +229,8 @@ def _clerk_desk(request: HttpRequest, desk_id: int) -> tuple[Desk | None, Status
 )
 def call_next(request: HttpRequest, desk_id: int = ID):
     # The role (sozialamt.roles) and the desk session are checked by call_next_ticket.
+    if not roles.is_verified(request.auth):
+        return _second_factor_missing()
     try:
         ticket = services.call_next_ticket(
             desk_id=desk_id, user=request.auth, roles_needed=(roles.CLERK, roles.TEAM_LEAD)

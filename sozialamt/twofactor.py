@@ -97,7 +97,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             django_otp.login(request, device)
             return redirect(target)
-        form.add_error("code", _("Der Code stimmt nicht oder ist abgelaufen. Bitte den aktuellen Code eingeben."))
+        form.add_error(
+            "code",
+            _(
+                "Der Code stimmt nicht oder ist abgelaufen. Bitte den aktuellen Code eingeben; "
+                "nach einem falschen Code einige Sekunden warten."
+            ),
+        )
     return render(request, "registration/otp_verify.html", {"form": form, "next": target})
 
 
@@ -118,7 +124,13 @@ def setup(request: HttpRequest) -> HttpResponse:
             codes = confirm_app(device=device)
             django_otp.login(request, device)
             return render(request, "registration/otp_backup_codes.html", {"codes": codes, "next": target})
-        form.add_error("code", _("Der Code stimmt nicht. Bitte den aktuellen Code aus der App eingeben."))
+        form.add_error(
+            "code",
+            _(
+                "Der Code stimmt nicht. Bitte den aktuellen Code aus der App eingeben; "
+                "nach einem falschen Code einige Sekunden warten."
+            ),
+        )
     return render(
         request,
         "registration/otp_setup.html",

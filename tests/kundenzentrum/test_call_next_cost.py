@@ -68,7 +68,9 @@ def test_a_clerk_who_lost_the_role_calls_nothing(client, location, walk_in_servi
     issue(location, walk_in_service)
     signed_in_clerk.groups.remove(Group.objects.get(name=roles.CLERK))
     with pytest.raises(PermissionDenied):
-        services.call_next_ticket(desk_id=desk.pk, user=verified(signed_in_clerk), roles_needed=(roles.CLERK,))
+        services.call_next_ticket(
+            desk_id=desk.pk, user=verified(signed_in_clerk), roles_needed=(roles.CLERK,)
+        )
     sign_in(client, signed_in_clerk)
     assert (
         client.post(f"{BASE}/desks/{desk.pk}/call-next", content_type="application/json").status_code == 403
