@@ -4,11 +4,14 @@ Every function is idempotent: it creates what is missing and leaves edits made i
 alone, so `make run` can load it on every start.
 """
 
+import base64
 import datetime as dt
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import roles
 from .models import Location, OpeningHours, Service
@@ -150,3 +153,19 @@ def seed_users(*, public_passwords: bool = True) -> list[tuple[str, str, str]]:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         printed.append((username, password, role or "Administration"))
     return printed
+
+
+def seed_second_factors(usernames: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """For the DEBUG demo only: an authenticator key and five fresh backup codes per account,
+    returned for printing (username -> (base32 key, codes)), so the demo logins get past the code
+    step without setting up an app first."""
+    found = {}
+    for user in get_user_model().objects.filter(username__in=usernames):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="Demo-App", confirmed=True)
+        StaticDevice.objects.filter(user=user).delete()
+        backup = StaticDevice.objects.create(user=user, name="Demo-Ersatzcodes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(5)]
+        StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+        found[user.username] = (base64.b32encode(device.bin_key).decode(), codes)
+    return found

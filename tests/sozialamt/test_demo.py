@@ -70,3 +70,28 @@ def test_a_production_run_after_a_demo_run_replaces_the_published_secrets(settin
     call_command("load_demo", allow_production=True, stdout=StringIO())
     assert not get_user_model().objects.get(username="admin").check_password("demo-admin")
     assert client.get("/kundenzentrum/kiosk/stadthaus-3/?token=demo-kiosk").status_code == 403
+
+
+def test_the_demo_prints_a_working_second_factor_for_each_login(settings, client):
+    import base64
+    import re
+
+    from django_otp.oath import totp
+
+    output = load(settings)
+    for username in ("admin", "teamleitung", "sachbearbeitung", "infotheke"):
+        line = output.split(f"user: {username}")[1].split("\n")[1]
+        key, codes = re.search(r"authenticator key: (\w+)\s+backup codes: ([\w ]+)", line).groups()
+        client.post("/intern/anmelden/", {"username": username, "password": f"demo-{username}"})
+        code = f"{totp(base64.b32decode(key)):06d}" if username != "infotheke" else codes.split()[0]
+        response = client.post("/intern/anmelden/code/", {"code": code, "next": "/intern/"})
+        assert response["Location"] == "/intern/", username
+        assert client.get("/intern/").status_code == 200
+        client.post("/intern/abmelden/")
+
+
+def test_with_debug_off_the_demo_prints_no_second_factor(settings):
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("load_demo", allow_production=True, stdout=out)
+    assert "authenticator key" not in out.getvalue()

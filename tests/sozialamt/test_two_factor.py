@@ -1,15 +1,14 @@
 """Staff sign in with password and a second factor; no staff page, API call or admin page
 opens in a session that skipped the code."""
 
-import re
-
 import datetime as dt
+import re
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 

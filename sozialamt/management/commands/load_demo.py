@@ -28,6 +28,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             location = demo.seed_office()
             accounts = demo.seed_users(public_passwords=public)
+            # With DEBUG off every account sets up its own app at the first sign-in.
+            factors = demo.seed_second_factors([a[0] for a in accounts]) if public else {}
             importlib.import_module("booking.demo").seed(location)
             notes += importlib.import_module("kundenzentrum.demo").seed(location, public_secrets=public)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {location.name}, {location.street}."))
@@ -36,5 +38,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins ({settings.SITE_URL}/intern/anmelden/):")
         for username, password, role in accounts:
             self.stdout.write(f"  {role:<16} user: {username:<16} password: {password}")
+            if username in factors:
+                key, codes = factors[username]
+                self.stdout.write(f"  {'':<16} authenticator key: {key}  backup codes: {' '.join(codes)}")
+        if factors:
+            self.stdout.write(
+                "  Second factor: add the key to an authenticator app (TOTP, 30 s, 6 digits),"
+                " or use a backup code once."
+            )
         for note in notes:
             self.stdout.write(f"  {note}")
