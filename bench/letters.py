@@ -35,7 +35,7 @@ from django.utils import timezone  # noqa: E402
 
 from booking.models import Appointment, Counsellor  # noqa: E402
 from messaging import services  # noqa: E402
-from messaging.batches import build_print_batch  # noqa: E402
+from messaging.batches import build_print_batches  # noqa: E402
 from messaging.models import Message, PrintBatch  # noqa: E402
 from sozialamt.models import Location, Service  # noqa: E402
 
@@ -118,7 +118,7 @@ def bench_batch(letters: int) -> None:
 
 
 def _build_in_child() -> None:
-    build_print_batch()
+    build_print_batches()
 
 
 def bench_sweep(total: int, due: int) -> None:

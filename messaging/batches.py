@@ -1,4 +1,5 @@
-"""The daily print batch: every letter due today in one PDF with a cover sheet.
+"""The daily print batches: every letter due today, one PDF with a cover sheet per location
+(each location's staff see only their own citizens' letters).
 
 Memory stays bounded: letters are rendered PRINT_BATCH_CHUNK at a time into temporary PDFs,
 which pypdf then concatenates into the batch file."""
@@ -35,26 +36,43 @@ def stale_build_age() -> dt.timedelta:
     return dt.timedelta(seconds=settings.PRINT_BATCH_TIME_LIMIT + 600)
 
 
-def build_print_batch(*, day: dt.date | None = None) -> PrintBatch | None:
-    """Collects every pending letter due by the end of `day` (today) into a new batch and renders it.
+def build_print_batches(*, day: dt.date | None = None) -> list[PrintBatch]:
+    """Collects the pending letters due by the end of `day` (today) into one new batch per
+    location and renders each; returns the batches built (none when no letter is due).
 
-    Letters whose posting day has passed go to the call list instead: they would arrive too late.
-    None when no letter is due."""
+    Letters whose posting day has passed go to the call list instead: they would arrive too late."""
     now = timezone.now()
     day = day or timezone.localdate(now)
     _release_stale_builds(now)
     _move_late_letters_to_call_list(day)
-    batch = _claim_letters(day, now)
-    if batch is None:
-        return None
-    try:
-        _render(batch)
-    except Exception:
-        # Letters stay SENDING until the file exists, so an error hands every one of them back.
-        _discard_build(batch.pk)
-        raise
-    batch.refresh_from_db()
-    return batch
+    built = []
+    for location_id in _locations_with_due_letters(day):
+        batch = _claim_letters(day, now, location_id)
+        if batch is None:  # another worker took them meanwhile
+            continue
+        try:
+            _render(batch)
+        except Exception:
+            # Letters stay SENDING until the file exists, so an error hands every one of them back.
+            _discard_build(batch.pk)
+            raise
+        batch.refresh_from_db()
+        built.append(batch)
+    return built
+
+
+def _due_letters(day: dt.date):
+    return Message.objects.filter(
+        channel=Channel.LETTER,
+        status=Status.PENDING,
+        batch__isnull=True,
+        due_at__lt=aware(day + dt.timedelta(days=1), dt.time()),
+    )
+
+
+def _locations_with_due_letters(day: dt.date) -> list[int]:
+    found = _due_letters(day).values_list("appointment__location_id", flat=True).distinct()
+    return sorted(set(found))
 
 
 def _release_stale_builds(now: dt.datetime) -> None:
@@ -98,14 +116,13 @@ def _move_late_letters_to_call_list(day: dt.date) -> None:
 
 
 @transaction.atomic
-def _claim_letters(day: dt.date, now: dt.datetime) -> PrintBatch | None:
-    batch = PrintBatch.objects.create(day=day)
-    claimed = Message.objects.filter(
-        channel=Channel.LETTER,
-        status=Status.PENDING,
-        batch__isnull=True,
-        due_at__lt=aware(day + dt.timedelta(days=1), dt.time()),
-    ).update(batch=batch, status=Status.SENDING, claimed_at=now)
+def _claim_letters(day: dt.date, now: dt.datetime, location_id: int) -> PrintBatch | None:
+    batch = PrintBatch.objects.create(day=day, location_id=location_id)
+    claimed = (
+        _due_letters(day)
+        .filter(appointment__location_id=location_id)
+        .update(batch=batch, status=Status.SENDING, claimed_at=now)
+    )
     if not claimed:
         transaction.set_rollback(True)
         return None
@@ -175,7 +192,9 @@ def _finish(batch: PrintBatch, parts: list[Path], message_ids: list[int], tmp: P
         writer.write(out)
     writer.close()
     with merged.open("rb") as handle:
-        batch.file.save(f"druckstapel-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", File(handle), save=False)
+        batch.file.save(
+            f"druckstapel-{batch.day:%Y-%m-%d}-{batch.location.slug}-{batch.pk}.pdf", File(handle), save=False
+        )
     now = timezone.now()
     with transaction.atomic():
         locked = PrintBatch.objects.select_for_update().filter(pk=batch.pk, status=PrintBatch.Status.BUILDING)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import Counsellor
 from sozialamt.models import Location
+from sozialamt.selectors import StaffScope
 
 MAX_RANGE_DAYS = 92
 
@@ -32,8 +33,14 @@ class OfficeCancellationForm(forms.Form):
         help_text=_("z. B. „Erkrankung der Beraterin“ oder „Betriebsversammlung“."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: StaffScope | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if scope is not None and scope.location_ids is not None:
+            # Only the locations this team lead works at (need-to-know).
+            self.fields["location"].queryset = Location.objects.filter(active=True, pk__in=scope.location_ids)
+            self.fields["counsellor"].queryset = Counsellor.objects.filter(
+                active=True, location_id__in=scope.location_ids
+            )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("preview", _("Betroffene Termine anzeigen")))

@@ -96,6 +96,15 @@ class PrintBatch(models.Model):
     }
 
     day = models.DateField(_("Versandtag"), db_index=True)
+    # Each location prints its own letters (need-to-know); empty on batches from before that.
+    location = models.ForeignKey(
+        "sozialamt.Location",
+        verbose_name=_("Standort"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="print_batches",
+    )
     status = models.CharField(_("Status"), max_length=10, choices=Status, default=Status.BUILDING)
     created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)

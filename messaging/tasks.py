@@ -33,10 +33,9 @@ def sweep_messages() -> int:
     soft_time_limit=settings.PRINT_BATCH_SOFT_TIME_LIMIT,
     time_limit=settings.PRINT_BATCH_TIME_LIMIT,
 )
-def build_print_batch() -> int | None:
-    """Daily (beat) or on a clerk's request: one PDF with every letter due today."""
-    batch = batches.build_print_batch()
-    return batch.pk if batch else None
+def build_print_batch() -> list[int]:
+    """Daily (beat) or on a clerk's request: one PDF per location with every letter due today."""
+    return [batch.pk for batch in batches.build_print_batches()]
 
 
 @shared_task(ignore_result=True)

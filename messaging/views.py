@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from booking import services as booking_services
 from sozialamt import roles
+from sozialamt.selectors import staff_scope
 
 from . import batches, selectors, services, tasks
 from .forms import OfficeCancellationForm
@@ -19,15 +20,21 @@ from .models import Message, PrintBatch
 staff = roles.role_required(roles.CLERK, roles.TEAM_LEAD)
 
 
+def _batches(request: HttpRequest):
+    """Only the print batches of the locations this member of staff works at (else 404)."""
+    return selectors.visible_batches(staff_scope(request.user))
+
+
 @staff
 @require_GET
 def print_batch_list(request: HttpRequest) -> HttpResponse:
+    scope = staff_scope(request.user)
     return render(
         request,
         "messaging/print_batches.html",
         {
-            "batches": selectors.print_batches(),
-            "due_today": selectors.letters_due_today(timezone.localdate()),
+            "batches": selectors.print_batches(scope),
+            "due_today": selectors.letters_due_today(timezone.localdate(), scope),
         },
     )
 
@@ -50,7 +57,7 @@ def print_batch_create(request: HttpRequest) -> HttpResponse:
 @staff
 @require_GET
 def print_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(PrintBatch.objects.select_related("printed_by", "posted_by"), pk=pk)
+    batch = get_object_or_404(_batches(request).select_related("location", "printed_by", "posted_by"), pk=pk)
     failed = list(selectors.failed_letters(batch))
     booking_services.log_personal_data_access(
         user=request.user,
@@ -63,7 +70,7 @@ def print_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff
 @require_GET
 def print_batch_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    batch = get_object_or_404(PrintBatch, pk=pk)
+    batch = get_object_or_404(_batches(request), pk=pk)
     if not batch.file or batch.file_deleted_at:
         raise Http404
     booking_services.log_personal_data_access(
@@ -86,7 +93,9 @@ def print_batch_mark(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Unbekannter Schritt."))
         return redirect("reminders:print-batch", pk=pk)
     try:
-        batches.mark_batch(batch_id=get_object_or_404(PrintBatch, pk=pk).pk, status=status, user=request.user)
+        batches.mark_batch(
+            batch_id=get_object_or_404(_batches(request), pk=pk).pk, status=status, user=request.user
+        )
     except services.ReminderError as exc:
         messages.error(request, str(exc))
     else:
@@ -98,18 +107,20 @@ def print_batch_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @staff
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
-    entries = list(selectors.open_calls())
+    scope = staff_scope(request.user)
+    entries = list(selectors.open_calls(scope))
     booking_services.log_personal_data_access(
         user=request.user, appointments=[e.appointment_id for e in entries], what="Anrufliste"
     )
     return render(
-        request, "messaging/call_list.html", {"entries": entries, "recent": selectors.recent_calls()}
+        request, "messaging/call_list.html", {"entries": entries, "recent": selectors.recent_calls(scope)}
     )
 
 
 @staff
 @require_POST
 def call_done(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(selectors.visible_calls(staff_scope(request.user)), pk=pk)
     try:
         services.tick_off_call(entry_id=pk, user=request.user)
     except services.ReminderError as exc:
@@ -121,7 +132,7 @@ def call_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel_by_office(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    form = OfficeCancellationForm(data or None)
+    form = OfficeCancellationForm(data or None, scope=staff_scope(request.user))
     affected = []
     if form.is_valid():
         affected = list(

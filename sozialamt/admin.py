@@ -1,12 +1,14 @@
 """The Django admin, laid out the way an office admin edits hours and closures."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .hours import overlapping
-from .models import WEEKDAYS, Closure, Location, OpeningHours, Service
+from .models import WEEKDAYS, Closure, Location, OpeningHours, Service, StaffProfile
 
 admin.site.site_header = _("Sozialamt – Verwaltung")
 admin.site.site_title = _("Sozialamt – Verwaltung")
@@ -81,3 +83,19 @@ class ClosureAdmin(admin.ModelAdmin):
     list_display = ["start", "end", "location", "reason", "opens", "closes"]
     list_filter = ["location"]
     date_hierarchy = "start"
+
+
+class StaffProfileInline(admin.StackedInline):
+    """Where a member of staff works: the call list and print batches show only these locations."""
+
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ["locations"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffProfileInline]

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import roles
-from .models import Location, OpeningHours, Service
+from .models import Location, OpeningHours, Service, StaffProfile
 
 SEED_HOURS = [  # weekday, opens, closes
     (0, "08:00", "15:30"),
@@ -131,7 +131,9 @@ def seed_office() -> Location:
     return location
 
 
-def seed_users(*, public_passwords: bool = True) -> list[tuple[str, str, str]]:
+def seed_users(
+    *, public_passwords: bool = True, location: Location | None = None
+) -> list[tuple[str, str, str]]:
     """The demo accounts; returns (username, password, role) for printing. Without
     public_passwords every account gets a new random password on each run (a server reachable
     by others must not keep the published ones)."""
@@ -151,6 +153,8 @@ def seed_users(*, public_passwords: bool = True) -> list[tuple[str, str, str]]:
             user.save()
         if role:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if role and location is not None:  # staff see only their locations' citizens
+            StaffProfile.objects.get_or_create(user=user)[0].locations.add(location)
         printed.append((username, password, role or "Administration"))
     return printed
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -232,3 +233,31 @@ class Closure(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.opens is None
+
+
+class StaffProfile(models.Model):
+    """Where a member of staff works: only these locations' citizens (and, when a team is set,
+    only that team's) appear on their call list and print batches (need-to-know, § 35 SGB I)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    locations = models.ManyToManyField(
+        Location, verbose_name=_("Standorte"), blank=True, related_name="staff_profiles"
+    )
+    team = models.CharField(
+        _("Team"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leer: alle Teams der Standorte. Sonst nur Termine bei Beratenden dieses Teams."),
+    )
+
+    class Meta:
+        verbose_name = _("Arbeitsbereich")
+        verbose_name_plural = _("Arbeitsbereiche")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .hours import OfficeCalendar, SpecialDay, WeeklyInterval
-from .models import WEEKDAYS, Closure, Location, OpeningHours
+from .models import WEEKDAYS, Closure, Location, OpeningHours, StaffProfile
 
 
 @lru_cache(maxsize=64)
@@ -118,3 +118,26 @@ def week_schedules(location: Location, today: dt.date) -> list[WeekSchedule]:
         rows = [(WEEKDAYS[wd][1], [(h.opens, h.closes) for h in hours if h.weekday == wd]) for wd in range(7)]
         schedules.append(WeekSchedule(valid_from, rows))
     return schedules
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The citizens' data a member of staff may see: None locations means every location."""
+
+    location_ids: frozenset[int] | None
+    team: str = ""
+
+    def covers(self, location_id: int | None) -> bool:
+        return self.location_ids is None or location_id in self.location_ids
+
+
+def staff_scope(user) -> StaffScope:
+    """The locations (their work areas in the admin, and a counsellor's own location) and team
+    whose personal data the user may see; administrators see all. Two queries."""
+    if user.is_superuser:
+        return StaffScope(location_ids=None)
+    profile = StaffProfile.objects.filter(user=user).first()
+    ids = Location.objects.filter(Q(staff_profiles__user=user) | Q(counsellors__user=user)).values_list(
+        "pk", flat=True
+    )
+    return StaffScope(location_ids=frozenset(ids), team=profile.team if profile else "")

@@ -34,3 +34,12 @@ def verified(user):
     """The user as a request that passed the second factor carries it (for service calls)."""
     user.otp_device = authenticator(user)
     return user
+
+
+def works_at(user, *locations, team: str = ""):
+    """Gives the user a work area in the admin's sense: these locations (and team)."""
+    from sozialamt.models import StaffProfile
+
+    profile, _ = StaffProfile.objects.update_or_create(user=user, defaults={"team": team})
+    profile.locations.add(*locations)
+    return user

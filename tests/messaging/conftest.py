@@ -8,9 +8,21 @@ from django.db import IntegrityError, transaction
 
 from messaging import notify
 from tests.factories import AppointmentFactory, CounsellorFactory
+from tests.staff import works_at
 
 # Friday 20 November 2026, 10:00 in Münster; appointments default to Thursday 3 December 10:00.
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clerk(clerk, location):
+    """The clerk works at the office's location (they see only its citizens)."""
+    return works_at(clerk, location)
+
+
+@pytest.fixture
+def team_lead(team_lead, location):
+    return works_at(team_lead, location)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from pypdf import PdfReader
 
-from messaging.batches import build_print_batch
+from messaging.batches import build_print_batches
 from messaging.letters import LetterError, address_fits_window, letter_pdf, window_lines
 from messaging.models import CallListEntry, Message, PrintBatch
 
@@ -128,7 +128,7 @@ BROKEN_CANCELLED_LETTER = [
 def test_the_daily_batch_has_a_cover_sheet_and_every_letter_due_today_once(clock, book, posting_day):
     appointments = [book() for _ in range(3)]
     book(start=dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC))  # its letter is due next week
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     assert batch.status == PrintBatch.Status.READY and batch.day == LETTER_DAY
     assert (batch.letter_count, batch.failed_count) == (3, 0)
     reader = PdfReader(batch.file.path)
@@ -139,7 +139,7 @@ def test_the_daily_batch_has_a_cover_sheet_and_every_letter_due_today_once(clock
     assert all(a.code in codes for a in appointments)
     assert {reminder_letter(a).status for a in appointments} == {Message.Status.SENT}
     assert {reminder_letter(a).batch_id for a in appointments} == {batch.pk}
-    assert build_print_batch() is None  # a letter is in exactly one batch
+    assert build_print_batches() == []  # a letter is in exactly one batch
 
 
 @override_settings(TEMPLATES=BROKEN_CANCELLED_LETTER)
@@ -149,7 +149,7 @@ def test_a_template_error_fails_that_letter_shows_it_and_the_batch_goes_on(clock
     fine = [book() for _ in range(2)]
     victim = book(phone="0251 1234")
     cancel_for_office(appointment_ids=[victim.pk], reason="Erkrankung", by=clerk)
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     assert (batch.letter_count, batch.failed_count) == (2, 1)
     assert len(PdfReader(batch.file.path).pages) == 3
     failed = victim.messages.get(kind=Message.Kind.CANCELLED, channel=Message.Channel.LETTER)
@@ -163,7 +163,7 @@ def test_a_template_error_fails_that_letter_shows_it_and_the_batch_goes_on(clock
 def test_a_letter_whose_posting_day_has_passed_goes_to_the_call_list(clock, book, time_machine):
     appointment = book()
     time_machine.move_to(dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC), tick=False)
-    assert build_print_batch() is None
+    assert build_print_batches() == []
     assert reminder_letter(appointment).status == Message.Status.CANCELLED
     assert CallListEntry.objects.get(appointment=appointment).reason == CallListEntry.Reason.TOO_LATE
 
@@ -196,11 +196,11 @@ def test_a_build_that_fails_half_way_gives_every_letter_back_and_loses_none(
     appointments = [book() for _ in range(5)]
     real = _die_after_first_chunk(monkeypatch, RuntimeError)
     with pytest.raises(RuntimeError):
-        build_print_batch()
+        build_print_batches()
     assert not PrintBatch.objects.exists()
     assert {m.status for m in _letters_in_batches(appointments)} == {Message.Status.PENDING}
     monkeypatch.setattr("messaging.batches._render_chunk", real)
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     letters = _letters_in_batches(appointments)
     assert {(m.status, m.batch_id) for m in letters} == {(Message.Status.SENT, batch.pk)}
     assert batch.letter_count == 5 and len(PdfReader(batch.file.path).pages) == 6
@@ -213,17 +213,17 @@ def test_a_build_whose_worker_died_is_released_only_after_the_time_limit(
     appointments = [book() for _ in range(5)]
     real = _die_after_first_chunk(monkeypatch, WorkerDied)
     with pytest.raises(WorkerDied):
-        build_print_batch()
+        build_print_batches()
     dead = PrintBatch.objects.get()
     assert dead.status == PrintBatch.Status.BUILDING
     # No letter counts as sent while the batch has no file.
     assert {m.status for m in _letters_in_batches(appointments)} == {Message.Status.SENDING}
     monkeypatch.setattr("messaging.batches._render_chunk", real)
     time_machine.move_to(dt.datetime(2026, 11, 30, 5, 30, tzinfo=dt.UTC), tick=False)
-    assert build_print_batch() is None  # might still be running: not released yet
+    assert build_print_batches() == []  # might still be running: not released yet
     assert PrintBatch.objects.get().pk == dead.pk
     time_machine.move_to(dt.datetime(2026, 11, 30, 5, 45, tzinfo=dt.UTC), tick=False)
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     assert list(PrintBatch.objects.values_list("pk", flat=True)) == [batch.pk]
     letters = _letters_in_batches(appointments)
     assert {(m.status, m.batch_id) for m in letters} == {(Message.Status.SENT, batch.pk)}
@@ -242,7 +242,7 @@ def test_moving_an_appointment_whose_letter_is_already_in_a_batch_puts_the_citiz
     from messaging import notify
 
     appointment = book()
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     appointment.start = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
     appointment.end = appointment.start + dt.timedelta(minutes=45)
     appointment.save()

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from booking.models import Appointment, PersonalDataAccess
-from messaging.batches import build_print_batch
+from messaging.batches import build_print_batches
 from messaging.models import CallListEntry, Message, PrintBatch
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_do_not_grow
@@ -40,7 +40,7 @@ def test_a_clerk_downloads_the_batch_and_marks_it_printed_then_posted(
     clock, book, posting_day, client, clerk
 ):
     book()
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     sign_in(client, clerk)
     page = client.get(reverse("reminders:print-batch", args=[batch.pk]))
     assert "Als gedruckt markieren" in page.text
@@ -60,12 +60,14 @@ def test_a_clerk_downloads_the_batch_and_marks_it_printed_then_posted(
     assert batch.printed_by == clerk and batch.posted_by == clerk and batch.posted_at is not None
 
 
-def test_the_batch_list_costs_the_same_queries_with_more_batches(clock, client, clerk):
+def test_the_batch_list_costs_the_same_queries_with_more_batches(clock, client, clerk, location):
     sign_in(client, clerk)
     url = reverse("reminders:print-batches")
     assert_queries_do_not_grow(
         lambda: client.get(url),
-        lambda: PrintBatch.objects.bulk_create([PrintBatch(day=dt.date(2026, 11, d)) for d in range(1, 20)]),
+        lambda: PrintBatch.objects.bulk_create(
+            [PrintBatch(day=dt.date(2026, 11, d), location=location) for d in range(1, 20)]
+        ),
     )
 
 
@@ -164,7 +166,7 @@ def test_the_call_list_and_the_batch_pdf_log_one_access_row_per_citizen_shown(
     clock, book, posting_day, client, clerk
 ):
     letters = [book() for _ in range(2)]
-    batch = build_print_batch()
+    [batch] = build_print_batches()
     called = [book(phone="0251 111", start=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)) for _ in range(3)]
     sign_in(client, clerk)
     client.get(reverse("reminders:print-batch-pdf", args=[batch.pk]))

@@ -86,3 +86,29 @@ def test_it_refuses_special_hours_with_only_one_time(client, admin_user, locatio
     )
     assert "beide Uhrzeiten angeben" in response.content.decode()
     assert not Closure.objects.exists()
+
+
+def test_the_admin_gives_a_member_of_staff_their_locations(client, admin_user, clerk, location):
+    from sozialamt.models import StaffProfile
+
+    sign_in(client, admin_user)
+    url = reverse("admin:auth_user_change", args=[clerk.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Standorte" in page.text
+    data = {
+        "username": clerk.username,
+        "first_name": clerk.first_name,
+        "last_name": clerk.last_name,
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "staff_profile-TOTAL_FORMS": 1,
+        "staff_profile-INITIAL_FORMS": 0,
+        "staff_profile-0-locations": [location.pk],
+        "staff_profile-0-team": "Team Nord",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].errors if response.context else ""
+    profile = StaffProfile.objects.get(user=clerk)
+    assert list(profile.locations.all()) == [location] and profile.team == "Team Nord"

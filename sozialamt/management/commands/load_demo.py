@@ -27,7 +27,7 @@ class Command(BaseCommand):
         public = settings.DEBUG
         with transaction.atomic():
             location = demo.seed_office()
-            accounts = demo.seed_users(public_passwords=public)
+            accounts = demo.seed_users(public_passwords=public, location=location)
             # With DEBUG off every account sets up its own app at the first sign-in.
             factors = demo.seed_second_factors([a[0] for a in accounts]) if public else {}
             importlib.import_module("booking.demo").seed(location)
