@@ -18,7 +18,7 @@ from sozialamt.selectors import office_calendar
 from . import lostlink, services
 from .forms import PersonDataForm
 from .models import Appointment
-from .ratelimit import over_limit, too_many_anonymous
+from .ratelimit import client_ip, over_limit, too_many_anonymous
 from .selectors import MAX_RANGE_DAYS, appointment_for_token, availability, service_and_location
 
 router = Router(tags=["Termine"])
@@ -288,6 +288,8 @@ def _aware(moment: dt.datetime) -> dt.datetime | None:
 
 
 def _service_error(error: services.BookingError):
+    if error.kind == "network":
+        return Status(429, {"detail": error.message})
     if error.kind == "taken":
         return Status(409, {"detail": error.message, "next_free": [s.start for s in error.next_free]})
     if error.kind == "gone":
@@ -330,7 +332,11 @@ def create_booking(request: HttpRequest, payload: BookingIn):
         return Status(429, {"detail": _("Zu viele Buchungen ohne E-Mail oder Telefon. Bitte später erneut.")})
     try:
         booked = services.book_appointment(
-            service=service, location=location, start=start, person=form.person()
+            service=service,
+            location=location,
+            start=start,
+            person=form.person(),
+            client_address=client_ip(request),
         )
     except services.BookingError as error:
         return _service_error(error)

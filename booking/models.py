@@ -162,6 +162,9 @@ class Appointment(models.Model):
     accompanied = models.BooleanField(_("kommt mit Begleitperson"), default=False)
     case_reference = models.CharField(_("Aktenzeichen"), max_length=40, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    # Keyed hash of the online booker's network (IPv4 /24, IPv6 /64) for the per-network limit;
+    # empty for staff bookings. Emptied with the personal data.
+    origin_network = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
 
     # The one list of personal fields and their emptied values: the retention job blanks exactly
     # these. A new field about the citizen belongs here (a test refuses an unlisted one).
@@ -178,6 +181,7 @@ class Appointment(models.Model):
         "step_free": False,
         "accompanied": False,
         "new_token_hash": None,  # an unused new link goes with the data it would show
+        "origin_network": "",
     }
     # What the citizen chose that stays after retention (anonymous, for statistics).
     CHOICES_KEPT = ("reminder", "language")

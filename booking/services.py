@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,20 +71,25 @@ def book_appointment(
     start: dt.datetime,
     person: dict,
     booked_by=None,
+    client_address: str = "",
     now: dt.datetime | None = None,
 ) -> Booked:
     """Books the free time `start` with the least-loaded free counsellor.
 
-    `person` holds validated personal fields (see forms.PersonForm). Raises BookingError when
-    the time is not bookable or was just taken (with the next free times)."""
+    `person` holds validated personal fields (see forms.PersonForm); `client_address` is the
+    citizen's address for an online booking (pages and API), whose network may hold only a few
+    bookings of a service at a time; staff bookings (`booked_by`) are exempt. Raises
+    BookingError when the time is not bookable, was just taken (with the next free times) or a
+    limit is reached."""
     now, start = now or timezone.now(), start.astimezone(dt.UTC)
+    network = network_key(client_address) if client_address and booked_by is None else ""
     counsellors = _free_counsellors(service=service, location=location, start=start, now=now)
     booked = _book_first_free(
         counsellors,
         service=service,
         location=location,
         start=start,
-        person=person,
+        person={**person, "origin_network": network},
         booked_by=booked_by,
         now=now,
     )
@@ -121,6 +127,7 @@ def _book_first_free(counsellors, *, service, location, start, person: dict, boo
         try:
             with transaction.atomic():
                 _check_contact_limit(service=service, person=person, now=now)
+                _check_network_limit(service=service, network=person["origin_network"], now=now)
                 _hold(appointment)
                 AppointmentHistory.objects.create(
                     appointment=appointment,
@@ -330,6 +337,39 @@ def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) ->
     ).count()
     if active >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
+
+
+def network_key(address: str) -> str:
+    """A keyed hash of the client's network (IPv4 /24, IPv6 /64): one person can have many
+    addresses of one network, rarely many networks. The network itself is not stored."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        network = address
+    else:
+        network = str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
+    return salted_hmac("booking-network", network).hexdigest()[:32]
+
+
+def _check_network_limit(*, service: Service, network: str, now: dt.datetime) -> None:
+    """Refuses an online booking when the client's network holds BOOKING_MAX_ACTIVE_PER_NETWORK
+    active bookings of this service already (made-up contacts do not escape this one).
+
+    Must run inside the booking's transaction: the network stays locked until it commits."""
+    if not network:
+        return
+    lock_keys([f"booking-network:{service.pk}:{network}"])
+    active = Appointment.objects.filter(
+        origin_network=network, service=service, status=Appointment.Status.BOOKED, end__gt=now
+    ).count()
+    if active >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
+        raise BookingError(
+            _(
+                "Aus Ihrem Netz sind schon mehrere Termine für dieses Anliegen gebucht. Bitte "
+                "rufen Sie uns an oder kommen Sie vorbei; wir buchen den Termin gern für Sie."
+            ),
+            kind="network",
+        )
 
 
 def _limit_reached() -> BookingError:

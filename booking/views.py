@@ -27,7 +27,7 @@ from . import lostlink, services, tasks
 from .forms import FindForm, PersonPageForm, TimeForm
 from .ics import appointment_ics
 from .models import Appointment
-from .ratelimit import over_limit, too_many_anonymous
+from .ratelimit import client_ip, over_limit, too_many_anonymous
 from .selectors import (
     Availability,
     appointment_for_token,
@@ -205,7 +205,11 @@ def review(request: HttpRequest) -> HttpResponse:
         request.session.save()
         try:
             booked = services.book_appointment(
-                service=service, location=location, start=start, person=state["person"]
+                service=service,
+                location=location,
+                start=start,
+                person=state["person"],
+                client_address=client_ip(request),
             )
         except services.BookingError as error:
             request.session[SESSION_KEY] = state

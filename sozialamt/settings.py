@@ -326,6 +326,9 @@ if TRUSTED_PROXIES > 0:
 # Bookings without e-mail and phone (no per-contact limit applies): at most this many per
 # client and hour, through the pages and the API.
 BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
+# Online bookings (pages and API, not staff) whose client network (IPv4 /24, IPv6 /64) may hold
+# at once per service: many addresses and made-up contacts of one network cannot book out a week.
+BOOKING_MAX_ACTIVE_PER_NETWORK = env.int("BOOKING_MAX_ACTIVE_PER_NETWORK", default=2)
 # "Personal link lost" page (/termin/finden/): requests per client and hour.
 BOOKING_FIND_PER_HOUR = env.int("BOOKING_FIND_PER_HOUR", default=10)
 
