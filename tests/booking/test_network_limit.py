@@ -78,3 +78,26 @@ def test_staff_bookings_are_exempt(clock, counsellor, appointment_service, locat
             client_address="127.0.0.1",
         )
     assert Appointment.objects.filter(origin_network="").count() == 3
+
+
+def test_the_booking_pages_count_against_the_same_network_limit(
+    client, clock, counsellor, relaxed_limits, settings
+):
+    from django.test import Client
+
+    from tests.booking.test_pages import PERSON, choose_time, rendered
+
+    settings.BOOKING_MAX_ACTIVE_PER_NETWORK = 1
+    assert _book(client, 1, 10, "203.0.113.5").status_code == 201
+    browser = Client(REMOTE_ADDR="203.0.113.77")
+    choose_time(browser)
+    browser.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    response = browser.post("/termin/pruefen/")
+    assert response.status_code == 400
+    assert "Aus Ihrem Netz" in response.content.decode()
+    assert Appointment.objects.count() == 1
+    elsewhere = Client(REMOTE_ADDR="198.51.100.1")
+    choose_time(elsewhere)
+    elsewhere.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
+    assert elsewhere.post("/termin/pruefen/").status_code == 302
+    assert Appointment.objects.count() == 2
