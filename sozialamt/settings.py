@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sozialamt",
     "booking",
     "kundenzentrum",
+    "stats",
 ]
 
 MIDDLEWARE = [

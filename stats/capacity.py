@@ -1,0 +1,77 @@
+"""Counsellors' available minutes per day and the minutes booked with them (utilisation)."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Prefetch
+
+from booking.models import Absence, Counsellor, WorkingHours
+from booking.slots import CounsellorPlan, intersect, subtract
+from sozialamt.hours import OfficeCalendar, aware
+
+from . import queries
+from .queries import Scope
+
+
+def counsellor_plans(scope: Scope) -> dict[int, list[CounsellorPlan]]:
+    """The counsellors in scope with their weekly hours and absences, by location. Three queries."""
+    counsellors = Counsellor.objects.prefetch_related(
+        Prefetch(
+            "working_hours", queryset=WorkingHours.objects.only("weekday", "starts", "ends", "counsellor_id")
+        )
+    ).only("pk", "location_id")
+    if scope.location:
+        counsellors = counsellors.filter(location=scope.location)
+    if scope.service:
+        counsellors = counsellors.filter(services=scope.service)
+    counsellors = list(counsellors)
+    start, _ = queries.local_range(scope.previous_start, scope.end)
+    _, end = queries.local_range(scope.start, scope.end)
+    absences: dict[int, list] = defaultdict(list)
+    for pk, a_start, a_end in Absence.objects.filter(
+        counsellor__in=[c.pk for c in counsellors], start__lt=end, end__gt=start
+    ).values_list("counsellor_id", "start", "end"):
+        absences[pk].append((a_start, a_end))
+    plans: dict[int, list[CounsellorPlan]] = defaultdict(list)
+    for c in counsellors:
+        weekly = [(h.weekday, h.starts, h.ends) for h in c.working_hours.all()]
+        plans[c.location_id].append(CounsellorPlan(id=c.pk, weekly=weekly, absences=absences[c.pk]))
+    return plans
+
+
+def available_minutes(
+    plans: dict[int, list[CounsellorPlan]], calendars: dict[int, OfficeCalendar], start: dt.date, end: dt.date
+) -> dict[dt.date, int]:
+    """Per day: the counsellors' working minutes while their location is open, less absences."""
+    found: dict[dt.date, int] = {}
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        found[day] = sum(
+            _day_minutes(plan, calendars[location_id], day)
+            for location_id, location_plans in plans.items()
+            for plan in location_plans
+        )
+    return found
+
+
+def _day_minutes(plan: CounsellorPlan, calendar: OfficeCalendar, day: dt.date) -> int:
+    office = calendar.day(day)
+    if not office.is_open:
+        return 0
+    working = [
+        (aware(day, starts, calendar.tz), aware(day, ends, calendar.tz))
+        for weekday, starts, ends in plan.weekly
+        if weekday == day.weekday()
+    ]
+    free = subtract(intersect(office.intervals, working), plan.absences)
+    return sum(int((e - s).total_seconds()) // 60 for s, e in free)
+
+
+def booked_by_day(scope: Scope, plans: dict[int, list[CounsellorPlan]]) -> dict[dt.date, int]:
+    """Minutes booked with the counsellors in scope per local day. One query (none without any)."""
+    ids = [plan.id for location_plans in plans.values() for plan in location_plans]
+    if not ids:
+        return {}
+    return {
+        row["day"]: int(row["booked"].total_seconds()) // 60 for row in queries.booked_minutes(scope, ids)
+    }
