@@ -4,11 +4,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.urls import reverse
-
-from kundenzentrum import services as queue
-from tests.factories import DeskFactory, TicketFactory
-from tests.helpers import assert_queries_do_not_grow, count_queries
 
 pytestmark = pytest.mark.django_db
 URL = "/intern/statistik/"
