@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.stats.conftest import END, START
+from tests.stats.known_week import END, START
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/statistics/summary"

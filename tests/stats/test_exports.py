@@ -7,7 +7,7 @@ import pytest
 import tablib
 
 from stats import export
-from tests.stats.conftest import END, START
+from tests.stats.known_week import END, START
 
 pytestmark = pytest.mark.django_db
 URL = "/intern/statistik/export/"
