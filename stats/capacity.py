@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 
 from booking.models import Absence, Counsellor, WorkingHours
 from booking.slots import CounsellorPlan, intersect, subtract
-from sozialamt.hours import OfficeCalendar, aware
+from sozialamt.hours import Day, OfficeCalendar, aware
 
 from . import queries
 from .queries import Scope
@@ -44,25 +44,46 @@ def available_minutes(
 ) -> dict[dt.date, int]:
     """Per day: the counsellors' working minutes while their location is open, less absences."""
     found: dict[dt.date, int] = {}
+    # Days with the same weekday and the same local opening hours give the same minutes, unless
+    # an absence touches the day: computed once per such kind of day.
+    memo: dict[tuple, int] = {}
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
-        found[day] = sum(
-            _day_minutes(plan, calendars[location_id], day)
-            for location_id, location_plans in plans.items()
-            for plan in location_plans
-        )
+        found[day] = 0
+        for location_id, location_plans in plans.items():
+            calendar = calendars[location_id]
+            office = calendar.day(day)
+            if not office.is_open:
+                continue
+            hours = tuple(
+                (s.astimezone(calendar.tz).time(), e.astimezone(calendar.tz).time())
+                for s, e in office.intervals
+            )
+            for plan in location_plans:
+                if _absent(plan, office):
+                    found[day] += _day_minutes(plan, office, calendar.tz)
+                    continue
+                key = (plan.id, day.weekday(), hours)
+                if key not in memo:
+                    memo[key] = _day_minutes(plan, office, calendar.tz)
+                found[day] += memo[key]
     return found
 
 
-def _day_minutes(plan: CounsellorPlan, calendar: OfficeCalendar, day: dt.date) -> int:
-    office = calendar.day(day)
-    if not office.is_open:
-        return 0
+def _absent(plan: CounsellorPlan, office: Day) -> bool:
+    opens, closes = office.opens, office.closes
+    return any(a_start < closes and opens < a_end for a_start, a_end in plan.absences)
+
+
+def _day_minutes(plan: CounsellorPlan, office: Day, tz) -> int:
+    day = office.date
     working = [
-        (aware(day, starts, calendar.tz), aware(day, ends, calendar.tz))
+        (aware(day, starts, tz), aware(day, ends, tz))
         for weekday, starts, ends in plan.weekly
         if weekday == day.weekday()
     ]
+    if not working:
+        return 0
     free = subtract(intersect(office.intervals, working), plan.absences)
     return sum(int((e - s).total_seconds()) // 60 for s, e in free)
 

@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import (
+    Cast,
     ExtractHour,
     ExtractIsoWeekDay,
     ExtractMinute,
@@ -81,12 +82,13 @@ def local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]
     )
 
 
-def _utc_seconds(field) -> Floor:
+def _utc_seconds(field):
     """Seconds since UTC midnight, whole seconds (the same integer on every database)."""
+    # Integers: PostgreSQL's EXTRACT returns numeric, whose arithmetic is several times slower.
     return (
-        ExtractHour(field, tzinfo=dt.UTC) * 3600
-        + ExtractMinute(field, tzinfo=dt.UTC) * 60
-        + Floor(ExtractSecond(field, tzinfo=dt.UTC))
+        Cast(ExtractHour(field, tzinfo=dt.UTC), IntegerField()) * 3600
+        + Cast(ExtractMinute(field, tzinfo=dt.UTC), IntegerField()) * 60
+        + Cast(Floor(ExtractSecond(field, tzinfo=dt.UTC)), IntegerField())
     )
 
 
@@ -98,7 +100,7 @@ def minutes_between(earlier, later, *, signed: bool = False):
     that integer division rounds the same way everywhere."""
     shift = DAY_SECONDS + (HALF_DAY_MINUTES * 60 if signed else 0)
     seconds = Mod(_utc_seconds(later) - _utc_seconds(earlier) + shift, DAY_SECONDS)
-    minutes = Floor(seconds / 60) - (HALF_DAY_MINUTES if signed else 0)
+    minutes = seconds / 60 - (HALF_DAY_MINUTES if signed else 0)
     return ExpressionWrapper(minutes, output_field=IntegerField())
 
 
@@ -137,55 +139,62 @@ def ticket_days(scope: Scope) -> list[dict]:
     )
 
 
-def _first(new_status: str, scope: Scope) -> QuerySet[TicketHistory]:
-    """The first history row of each ticket in scope that moved to `new_status`."""
-    earlier = TicketHistory.objects.filter(ticket=OuterRef("ticket"), new_status=new_status).filter(
-        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk"))
+# The first call comes from "waiting", the first start from "called"; a transfer sends the
+# ticket back to "waiting" and a later call or start repeats the move. So the first one is the
+# move with no transfer of its ticket before it (transfers are few: a cheap anti-join).
+FIRST_FROM = {Ticket.Status.CALLED: Ticket.Status.WAITING, Ticket.Status.IN_SERVICE: Ticket.Status.CALLED}
+
+
+def _firsts(scope: Scope) -> QuerySet[TicketHistory]:
+    """The first call and the first start of each ticket in scope (history rows)."""
+    transferred_before = TicketHistory.objects.filter(
+        ticket=OuterRef("ticket"),
+        old_status__in=Ticket.ACTIVE,
+        new_status=Ticket.Status.WAITING,
+        at__lte=OuterRef("at"),
     )
+    moves = Q()
+    for new_status, old_status in FIRST_FROM.items():
+        moves |= Q(old_status=old_status, new_status=new_status)
     return (
-        TicketHistory.objects.filter(_in_scope(scope, "ticket__"), new_status=new_status)
-        .exclude(Exists(earlier))
+        TicketHistory.objects.filter(_in_scope(scope, "ticket__"))
+        .filter(moves)
+        .exclude(Exists(transferred_before))
         .annotate(period=_period("ticket__day", scope))
     )
 
 
-def first_call_waits(scope: Scope) -> list[dict]:
-    """Walk-ins: minutes from issue to first call per period, final service and closedness:
-    [{period, service, closed, minutes, n}]. One query."""
-    return list(
-        _first(Ticket.Status.CALLED, scope)
-        .filter(ticket__due_at__isnull=True)
-        .annotate(
-            minutes=minutes_between(F("ticket__issued_at"), F("at")),
-            service=F("ticket__service_id"),
-            closed=Case(When(ticket__status__in=CLOSED_TICKET, then=Value(1)), default=Value(0)),
-        )
-        .values("period", "service", "closed", "minutes")
-        .annotate(n=Count("pk"))
-        .order_by()
+WAIT, HANDLING, PUNCTUALITY = "wait", "handling", "punctuality"
+
+
+def ticket_times(scope: Scope) -> list[dict]:
+    """In one pass over the history: per period, the minutes a walk-in waited for its first
+    call (by final service and whether the ticket is closed), the minutes from the first start
+    to done of served walk-ins, and the minutes from a checked-in appointment's start to its
+    first call (negative = early): [{kind, period, service, closed, minutes, n}]."""
+    called = Q(new_status=Ticket.Status.CALLED)
+    walk_in = Q(ticket__due_at__isnull=True)
+    kind = Case(
+        When(called & walk_in, then=Value(WAIT)),
+        When(called, then=Value(PUNCTUALITY)),
+        default=Value(HANDLING),
+        output_field=CharField(),
     )
-
-
-def handling_minutes(scope: Scope) -> list[dict]:
-    """Served walk-ins: minutes from first start to done per period: [{period, minutes, n}]."""
-    return list(
-        _first(Ticket.Status.IN_SERVICE, scope)
-        .filter(ticket__due_at__isnull=True, ticket__status=Ticket.Status.SERVED)
-        .annotate(minutes=minutes_between(F("at"), F("ticket__finished_at")))
-        .values("period", "minutes")
-        .annotate(n=Count("pk"))
-        .order_by()
+    minutes = Case(
+        When(called & walk_in, then=minutes_between(F("ticket__issued_at"), F("at"))),
+        When(called, then=minutes_between(F("ticket__due_at"), F("at"), signed=True)),
+        default=minutes_between(F("at"), F("ticket__finished_at")),
+        output_field=IntegerField(),
     )
-
-
-def call_punctuality(scope: Scope) -> list[dict]:
-    """Checked-in appointments: minutes from the booked start to the first call (negative =
-    early): [{period, minutes, n}]. One query."""
+    closed = Case(
+        When(walk_in & called & Q(ticket__status__in=CLOSED_TICKET), then=Value(1)),
+        default=Value(0),
+    )
     return list(
-        _first(Ticket.Status.CALLED, scope)
-        .filter(ticket__due_at__isnull=False)
-        .annotate(minutes=minutes_between(F("ticket__due_at"), F("at"), signed=True))
-        .values("period", "minutes")
+        _firsts(scope)
+        .filter(called | (walk_in & Q(ticket__status=Ticket.Status.SERVED)))
+        .annotate(kind=kind, minutes=minutes, service=F("ticket__service_id"), closed=closed)
+        .values("kind", "period", "service", "closed", "minutes")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -196,7 +205,7 @@ def arrivals(scope: Scope) -> list[dict]:
     return list(
         tickets(scope)
         .filter(due_at__isnull=True, day__gte=scope.start)
-        .annotate(weekday=ExtractIsoWeekDay("issued_at"), hour=ExtractHour("issued_at"))
+        .annotate(weekday=ExtractIsoWeekDay("day"), hour=ExtractHour("issued_at"))
         .values("weekday", "hour")
         .annotate(n=Count("pk"))
         .order_by("weekday", "hour")

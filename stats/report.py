@@ -61,13 +61,14 @@ def build_report(scope: Scope, *, with_today: bool = True) -> Report:
     """Every figure of the page for the scope and the previous period. A fixed number of queries."""
     targets = dict(Service.objects.values_list("pk", "target_wait_minutes"))
     ticket_days = queries.ticket_days(scope)
-    waits = queries.first_call_waits(scope)
-    handling = histograms(queries.handling_minutes(scope))
+    times = queries.ticket_times(scope)
+    waits = [row for row in times if row["kind"] == queries.WAIT]
+    handling = histograms(row for row in times if row["kind"] == queries.HANDLING)
     tickets_group = _tickets(scope, ticket_days, waits, handling, targets)
     appointment_days = queries.appointment_days(scope)
     groups = [
         tickets_group,
-        _appointments(scope, appointment_days),
+        _appointments(scope, appointment_days, times),
         _channels(scope, appointment_days),
     ]
     capacity_group, per_day = _capacity(scope)
@@ -139,7 +140,7 @@ def _tickets(scope, ticket_days, waits, handling, targets) -> Group:
     )
 
 
-def _appointments(scope, appointment_days) -> Group:
+def _appointments(scope, appointment_days, times) -> Group:
     status = {CURRENT: Counter(), PREVIOUS: Counter()}
     for row in appointment_days:
         status[in_period(row["day"], scope.start)][row["status"]] += row["n"]
@@ -152,7 +153,7 @@ def _appointments(scope, appointment_days) -> Group:
     lead = {CURRENT: Counter(), PREVIOUS: Counter()}
     for row in queries.lead_days(scope):
         lead[row["period"]][(row["day"] - row["booked_on"]).days] += row["n"]
-    punctuality = histograms(queries.call_punctuality(scope))
+    punctuality = histograms(row for row in times if row["kind"] == queries.PUNCTUALITY)
     d = definitions.APPOINTMENTS
 
     def change(key):
