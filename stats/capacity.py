@@ -55,9 +55,9 @@ def available_minutes(
             office = calendar.day(day)
             if not office.is_open:
                 continue
+            # Wall-clock hours and real lengths (a night opening over a clock change differs).
             hours = tuple(
-                (s.astimezone(calendar.tz).time(), e.astimezone(calendar.tz).time())
-                for s, e in office.intervals
+                (s.astimezone(calendar.tz).time(), int((e - s).total_seconds())) for s, e in office.intervals
             )
             for plan in location_plans:
                 if _absent(plan, office):
