@@ -1,11 +1,11 @@
 """Bench of the statistics page on PostgreSQL: a year of one location.
 
 Seeds about 250 open days x (300 tickets + 80 appointments) with their history rows (about
-95,000 rows plus some 400,000 history rows), then, in one process through Django's test client
-(the whole middleware stack, a signed-in team lead), takes turns requesting the trivial view,
-the statistics page for the year and for four weeks; reports each one's median time, the SQL
-queries per page, and streams the year's ticket CSV measuring Python's peak memory
-(tracemalloc) against the bytes sent.
+95,000 rows plus some 350,000 history rows), then, against gunicorn (one sync worker, persistent database connections, a signed-in team
+lead), takes turns requesting the trivial view, the statistics page for the year and for four
+weeks, and reports each one's median time; in this process it counts the SQL queries per page
+and streams the year's ticket CSV, measuring Python's peak memory (tracemalloc) against the
+bytes sent.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_stats_bench REDIS_URL=redis://127.0.0.1:6379/3 \\
         .venv/bin/python bench/statistics.py [--rounds 15] [--keep]
@@ -21,6 +21,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.update(
@@ -28,7 +30,7 @@ os.environ.update(
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "CACHE_KEY_PREFIX": "statsbench",
@@ -36,6 +38,8 @@ os.environ.update(
 )
 FIRST_DAY, LAST_DAY = dt.date(2025, 12, 1), dt.date(2026, 11, 30)
 TICKETS_PER_DAY, APPOINTMENTS_PER_DAY, COUNSELLORS = 300, 80, 10
+PORT = 8213
+BASE = f"http://127.0.0.1:{PORT}"
 
 
 def create_database(keep: bool) -> None:
@@ -209,43 +213,88 @@ def _tickets(rng, location, services, day, appointments) -> None:
     Ticket.objects.bulk_update([t for t in tickets if t.finished_at], ["finished_at"], batch_size=2000)
 
 
-def measure(rounds: int) -> None:
+def _team_lead_session() -> str:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.contrib.sessions.backends.db import SessionStore
 
     from sozialamt import roles
 
     user, _ = get_user_model().objects.get_or_create(username="bench-lead")
     user.groups.add(Group.objects.get_or_create(name=roles.TEAM_LEAD)[0])
-    client = Client()
-    client.force_login(user)
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def serve():
+    """gunicorn with one sync worker (the bench is one client asking in turn)."""
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "sozialamt.wsgi:application",
+        "--workers=1",
+        f"--bind=127.0.0.1:{PORT}",
+        "--log-level=error",
+        "--timeout=120",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "60"})
+    for _ in range(100):
+        try:
+            if requests.get(f"{BASE}/bench/trivial", timeout=2).status_code == 200:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def measure(rounds: int) -> None:
+    """Median times over HTTP (trivial view, year, four weeks taking turns), queries per page."""
+    session = requests.Session()
+    session.cookies.set("sessionid", _team_lead_session())
     urls = {
         "trivial": "/bench/trivial",
         "year": f"/intern/statistik/?start={FIRST_DAY}&end={LAST_DAY}",
         "four_weeks": f"/intern/statistik/?start={LAST_DAY - dt.timedelta(days=27)}&end={LAST_DAY}",
     }
-    for url in urls.values():  # warm up (connections, templates, plans)
-        assert client.get(url).status_code == 200
-    times = {name: [] for name in urls}
-    for _ in range(rounds):
-        for name, url in urls.items():
-            started = time.perf_counter()
-            response = client.get(url)
-            times[name].append(time.perf_counter() - started)
-            assert response.status_code == 200
-    for name, url in list(urls.items())[1:]:
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        print(f"{name}: {len(captured.captured_queries)} SQL queries per page")
-    reset_queries()
+    server = serve()
+    try:
+        for url in urls.values():  # warm up (connection, templates, plans)
+            assert session.get(BASE + url, timeout=120).status_code == 200
+        times = {name: [] for name in urls}
+        for _ in range(rounds):
+            for name, url in urls.items():
+                started = time.perf_counter()
+                response = session.get(BASE + url, timeout=120)
+                times[name].append(time.perf_counter() - started)
+                assert response.status_code == 200, response.status_code
+    finally:
+        server.terminate()
+        server.wait()
     medians = {name: _median(values) * 1000 for name, values in times.items()}
     for name, value in medians.items():
         print(f"{name}: median {value:.2f} ms over {rounds} requests")
     print(f"year / trivial = {medians['year'] / medians['trivial']:.0f}x (limit 200x)")
     print(f"four weeks / trivial = {medians['four_weeks'] / medians['trivial']:.0f}x")
+    _queries_and_stream(urls)
+
+
+def _queries_and_stream(urls: dict) -> None:
+    """In this process: SQL queries per page, and the year's CSV streamed with its peak memory."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-lead"))
+    for name in ("year", "four_weeks"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(urls[name]).status_code == 200
+        print(f"{name}: {len(captured.captured_queries)} SQL queries per page")
     _stream(client)
 
 

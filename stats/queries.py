@@ -32,7 +32,6 @@ from django.db.models.functions import (
     ExtractIsoWeekDay,
     ExtractMinute,
     ExtractSecond,
-    Floor,
     Mod,
     TruncDate,
 )
@@ -83,12 +82,13 @@ def local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]
 
 
 def _utc_seconds(field):
-    """Seconds since UTC midnight, whole seconds (the same integer on every database)."""
+    """Seconds since UTC midnight, whole seconds (the same integer on every database: Django
+    truncates the second to a whole number on each)."""
     # Integers: PostgreSQL's EXTRACT returns numeric, whose arithmetic is several times slower.
     return (
         Cast(ExtractHour(field, tzinfo=dt.UTC), IntegerField()) * 3600
         + Cast(ExtractMinute(field, tzinfo=dt.UTC), IntegerField()) * 60
-        + Cast(Floor(ExtractSecond(field, tzinfo=dt.UTC)), IntegerField())
+        + Cast(ExtractSecond(field, tzinfo=dt.UTC), IntegerField())
     )
 
 
