@@ -13,7 +13,7 @@ GENERAL = [
         "oder Winterzeit ändert keine Dauer: Zeiten werden als tatsächlich verstrichene Zeit gemessen."
     ),
     _(
-        "Dauern werden auf ganze Minuten abgerundet. Median: der mittlere Wert (bei gerader Anzahl der "
+        "Dauern werden auf die Sekunde genau gemessen und auf ganze Minuten abgerundet. Median: der mittlere Wert (bei gerader Anzahl der "
         "untere der beiden mittleren). 90. Perzentil: der kleinste Wert, den mindestens 90 % der Werte "
         "nicht überschreiten (Rangverfahren). Ohne Werte steht ein Strich."
     ),

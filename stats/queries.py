@@ -2,9 +2,9 @@
 
 Every query reads only what the retention job keeps (service, location, counsellor, times,
 status, reminder channel, language) and costs one SQL statement, however much data there is.
-Durations become whole minutes in the database through clock arithmetic on UTC seconds of
-the day (the same integer SQL on PostgreSQL and SQLite), so the database returns a per-minute
-histogram and percentiles are read from it in Python.
+Durations are grouped in the database by their whole seconds (both ends cut to the second in
+UTC, the same on PostgreSQL and SQLite), so the database returns a compact histogram; whole
+minutes and percentiles are taken from it in Python.
 """
 
 import datetime as dt
@@ -18,7 +18,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -27,13 +26,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import (
-    Cast,
     ExtractHour,
     ExtractIsoWeekDay,
-    ExtractMinute,
-    ExtractSecond,
-    Mod,
     TruncDate,
+    TruncSecond,
 )
 from django.utils import timezone
 
@@ -41,8 +37,6 @@ from booking.models import Appointment, AppointmentHistory, CallListEntry, Messa
 from kundenzentrum.models import Ticket, TicketHistory
 from sozialamt.models import Location, Service
 
-DAY_SECONDS = 24 * 60 * 60
-HALF_DAY_MINUTES = 12 * 60
 CURRENT, PREVIOUS = 1, 0
 # Where a booking came from. Until staff can book on behalf of a caller, every booking is
 # counted as online; then this becomes F("channel").
@@ -81,27 +75,20 @@ def local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]
     )
 
 
-def _utc_seconds(field):
-    """Seconds since UTC midnight, whole seconds (the same integer on every database: Django
-    truncates the second to a whole number on each)."""
-    # Integers: PostgreSQL's EXTRACT returns numeric, whose arithmetic is several times slower.
-    return (
-        Cast(ExtractHour(field, tzinfo=dt.UTC), IntegerField()) * 3600
-        + Cast(ExtractMinute(field, tzinfo=dt.UTC), IntegerField()) * 60
-        + Cast(ExtractSecond(field, tzinfo=dt.UTC), IntegerField())
-    )
+def _whole_second(field) -> TruncSecond:
+    # In UTC: a difference of local wall-clock times would be an hour off across a clock change.
+    return TruncSecond(field, tzinfo=dt.UTC)
 
 
-def minutes_between(earlier, later, *, signed: bool = False):
-    """Whole minutes from `earlier` to `later` (both under a day apart), rounded down.
+def duration(earlier, later) -> ExpressionWrapper:
+    """From `earlier` to `later`, both cut to the whole second: few distinct values, so that
+    grouping by it gives a compact histogram (whole minutes are taken in Python)."""
+    return ExpressionWrapper(_whole_second(later) - _whole_second(earlier), output_field=DurationField())
 
-    The clock difference is taken modulo a day, which is exact for spans under 24 hours (and,
-    signed, for spans between -12 and +12 hours); only non-negative numbers are divided, so
-    that integer division rounds the same way everywhere."""
-    shift = DAY_SECONDS + (HALF_DAY_MINUTES * 60 if signed else 0)
-    seconds = Mod(_utc_seconds(later) - _utc_seconds(earlier) + shift, DAY_SECONDS)
-    minutes = seconds / 60 - (HALF_DAY_MINUTES if signed else 0)
-    return ExpressionWrapper(minutes, output_field=IntegerField())
+
+def whole_minutes(value: dt.timedelta) -> int:
+    """A duration in whole minutes, rounded down (-90 seconds are -2 minutes)."""
+    return int(value.total_seconds() // 60)
 
 
 def _period(field: str, scope: Scope) -> Case:
@@ -148,10 +135,10 @@ FIRST_FROM = {Ticket.Status.CALLED: Ticket.Status.WAITING, Ticket.Status.IN_SERV
 def _firsts(scope: Scope) -> QuerySet[TicketHistory]:
     """The first call and the first start of each ticket in scope (history rows)."""
     transferred_before = TicketHistory.objects.filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")),
         ticket=OuterRef("ticket"),
         old_status__in=Ticket.ACTIVE,
         new_status=Ticket.Status.WAITING,
-        at__lte=OuterRef("at"),
     )
     moves = Q()
     for new_status, old_status in FIRST_FROM.items():
@@ -181,23 +168,38 @@ def ticket_times(scope: Scope) -> list[dict]:
         output_field=CharField(),
     )
     minutes = Case(
-        When(called & walk_in, then=minutes_between(F("ticket__issued_at"), F("at"))),
-        When(called, then=minutes_between(F("ticket__due_at"), F("at"), signed=True)),
-        default=minutes_between(F("at"), F("ticket__finished_at")),
-        output_field=IntegerField(),
+        When(called & walk_in, then=duration(F("ticket__issued_at"), F("at"))),
+        When(called, then=duration(F("ticket__due_at"), F("at"))),
+        default=duration(F("at"), F("ticket__finished_at")),
+        output_field=DurationField(),
     )
     closed = Case(
         When(walk_in & called & Q(ticket__status__in=CLOSED_TICKET), then=Value(1)),
         default=Value(0),
     )
-    return list(
+    rows = (
         _firsts(scope)
         .filter(called | (walk_in & Q(ticket__status=Ticket.Status.SERVED)))
-        .annotate(kind=kind, minutes=minutes, service=F("ticket__service_id"), closed=closed)
-        .values("kind", "period", "service", "closed", "minutes")
+        .annotate(kind=kind, span=minutes, service=F("ticket__service_id"), closed=closed)
+        .values("kind", "period", "service", "closed", "span")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return _to_minutes(rows)
+
+
+def _to_minutes(rows) -> list[dict]:
+    """Rows per duration in seconds summed into rows per whole minute."""
+    found: dict[tuple, int] = {}
+    for row in rows:
+        if row["span"] is None:  # a time missing (a ticket edited by hand): no duration
+            continue
+        key = (row["kind"], row["period"], row["service"], row["closed"], whole_minutes(row["span"]))
+        found[key] = found.get(key, 0) + row["n"]
+    return [
+        {"kind": k, "period": p, "service": s, "closed": c, "minutes": m, "n": n}
+        for (k, p, s, c, m), n in found.items()
+    ]
 
 
 def arrivals(scope: Scope) -> list[dict]:

@@ -92,7 +92,14 @@ def test_a_location_and_service_narrow_the_figures(client, team_lead, location, 
 def _year_of_data(location, service, counsellor, appointment_service, day: dt.date, n: int) -> None:
     for i in range(n):
         issued = dt.datetime.combine(day, dt.time(8, i), tzinfo=dt.UTC)
-        ticket = TicketFactory(location=location, service=service, day=day, issued_at=issued, status="served")
+        ticket = TicketFactory(
+            location=location,
+            service=service,
+            day=day,
+            issued_at=issued,
+            status="served",
+            finished_at=issued + dt.timedelta(minutes=20),
+        )
         ticket.history.create(new_status="waiting", at=issued)
         ticket.history.create(old_status="waiting", new_status="called", at=issued + dt.timedelta(minutes=7))
         ticket.history.create(
