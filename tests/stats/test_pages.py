@@ -133,3 +133,11 @@ def test_the_page_costs_the_same_queries_for_more_data(
         CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
 
     assert_queries_do_not_grow(page, grow, limit=30)
+
+
+def test_the_page_speaks_english_too(client, team_lead, location, settings):
+    client.force_login(team_lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(URL).content.decode()
+    assert "<h1>Statistics</h1>" in html
+    assert "Walk-in tickets" in html and "Service level" in html and "Definitions" in html
