@@ -25,10 +25,10 @@ def _nice_max(value: float) -> float:
     return step * 10  # pragma: no cover
 
 
-def bar_chart(table: Table, columns: list[int], *, key: str, title: str, scale: float = 1) -> dict:
-    """Grouped vertical bars: one group per table row, one bar per chosen column."""
+def bar_chart(table: Table, columns: list[int], *, key: str, title: str) -> dict:
+    """Grouped vertical bars: one group per table row, one bar per chosen column (counts)."""
     colours = [CURRENT_COLOUR, PREVIOUS_COLOUR]
-    values = [[(row[c] or 0) * scale for c in columns] for row in table.rows]
+    values = [[row[c] or 0 for c in columns] for row in table.rows]
     top = _nice_max(max((v for group in values for v in group), default=0))
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     group_w = plot_w / max(1, len(values))
@@ -50,13 +50,7 @@ def bar_chart(table: Table, columns: list[int], *, key: str, title: str, scale: 
             )
         if i % every == 0:
             labels.append({"x": round(LEFT + (i + 0.5) * group_w, 2), "text": str(table.rows[i][0])[:10]})
-    ticks = [
-        {
-            "y": round(TOP + plot_h - plot_h * f, 2),
-            "text": _fmt(top * f / scale if scale != 1 else top * f, scale),
-        }
-        for f in (0, 0.5, 1)
-    ]
+    ticks = [{"y": round(TOP + plot_h - plot_h * f, 2), "text": str(round(top * f))} for f in (0, 0.5, 1)]
     legend = [
         {"text": table.columns[c], "fill": colours[j], "x": LEFT + j * 180} for j, c in enumerate(columns)
     ]
@@ -85,12 +79,6 @@ def bar_chart(table: Table, columns: list[int], *, key: str, title: str, scale: 
         "label_y": HEIGHT - BOTTOM + 16,
         "legend_y": HEIGHT - 8,
     }
-
-
-def _fmt(value: float, scale: float) -> str:
-    if scale != 1:
-        return f"{round(value * 100)} %"
-    return str(round(value))
 
 
 def heat_map(table: Table, *, title: str) -> dict:

@@ -27,7 +27,7 @@ from .figures import (
     time_figures,
 )
 from .queries import CURRENT, PREVIOUS, Scope
-from .today import today_panel
+from .today import FORECAST_LABELS, today_panel
 
 MIN_GROUP = 5
 WAIT_BINS = [(0, 4), (5, 9), (10, 14), (15, 19), (20, 29), (30, 44), (45, 59), (60, None)]
@@ -431,8 +431,6 @@ def _counsellors(rows) -> Table:
 
 
 def _today_table(today: dict) -> Table:
-    from .today import FORECAST_LABELS
-
     return Table(
         "today",
         str(_("Heute")),
