@@ -315,7 +315,8 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Empties the personal data of past and cancelled appointments and deletes old print files.
 
     What stays is anonymous: service, location, counsellor, time, status, reminder channel,
-    language and the message rows without address or error text (for statistics)."""
+    language, the message rows without address or error text and the call-list entries (for
+    statistics)."""
     now = now or timezone.now()
     days = dt.timedelta
     cancelled_long_ago = AppointmentHistory.objects.filter(
@@ -335,7 +336,11 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         )
     }
     Message.objects.filter(appointment__in=ids).update(link="", last_error="")
-    counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids).delete()[0]
+    # The entry itself names nobody once its appointment is emptied; it stays (ticked off) for
+    # the statistics and leaves the clerks' lists.
+    counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids, done_at__isnull=True).update(
+        done_at=now
+    )
     counts["print_batches"] = _delete_print_files(now)
     # Contact locks only serialise simultaneous bookings; a day later they are of no use.
     ContactLock.objects.filter(created_at__lt=now - days(days=1)).delete()

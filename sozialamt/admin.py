@@ -69,7 +69,15 @@ class LocationAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "channel", "ticket_letter", "duration_minutes", "active", "order"]
+    list_display = [
+        "name",
+        "channel",
+        "ticket_letter",
+        "duration_minutes",
+        "target_wait_minutes",
+        "active",
+        "order",
+    ]
     list_editable = ["active", "order"]
     list_filter = ["channel", "active"]
     prepopulated_fields = {"slug": ["name"]}

@@ -66,6 +66,14 @@ class Service(models.Model):
         validators=[MaxValueValidator(60)],
         help_text=_("1 = frühestens am nächsten Arbeitstag buchbar."),
     )
+    target_wait_minutes = models.PositiveSmallIntegerField(
+        _("Zielwartezeit in Minuten"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "Für die Statistik: Anteil der Wartenummern, die innerhalb dieser Zeit aufgerufen werden."
+        ),
+    )
     active = models.BooleanField(_("aktiv"), default=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "booking",
     "messaging",
     "kundenzentrum",
+    "stats",
 ]
 
 MIDDLEWARE = [

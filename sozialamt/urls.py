@@ -15,6 +15,7 @@ urlpatterns = [
     path("intern/anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("intern/", include("messaging.urls")),
+    path("intern/statistik/", include("stats.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("termin/", include("booking.urls")),
     path("api/v1/", api.urls),
