@@ -108,7 +108,7 @@ def _year_of_data(location, service, counsellor, appointment_service, day: dt.da
         AppointmentFactory(
             counsellor=counsellor,
             service=appointment_service,
-            start=dt.datetime.combine(day, dt.time(9, i), tzinfo=dt.UTC),
+            start=dt.datetime.combine(day, dt.time(7 + i, 0), tzinfo=dt.UTC),
             status="done",
         )
 
