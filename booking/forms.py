@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import RegexValidator
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appointment
@@ -201,7 +201,8 @@ class TimeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = {slot_value(s.start): s for s in slots}
         self.fields["start"].choices = [
-            (value, timezone.localtime(s.start).strftime("%H:%M")) for value, s in self.slots.items()
+            (value, formats.time_format(timezone.localtime(s.start), "TIME_FORMAT"))
+            for value, s in self.slots.items()
         ]
         self.helper = FormHelper()
         self.helper.layout = Layout("start", Submit("submit", submit_label or _("Weiter")))

@@ -12,18 +12,20 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sozialamt.models import Location, Service
 
 from . import services
-from .forms import FindForm, PersonPageForm, TimeForm
+from .forms import FindForm, PersonPageForm, TimeForm, slot_value
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
@@ -36,6 +38,9 @@ DONE_KEY = "booking_done"
 # Personal data and the raw management token stay in the session only this long (data economy):
 # an abandoned wizard or an unattended confirmation page forgets them.
 SESSION_DATA_TTL = dt.timedelta(minutes=30)
+# What an expired wizard leaves behind to offer its choice again: no personal data.
+EXPIRED_KEY = "booking_expired"
+CHOICE_FIELDS = ("service", "location", "start")
 
 
 def _fresh(state: dict) -> bool:
@@ -51,8 +56,24 @@ def _session_entry(request: HttpRequest, key: str) -> dict | None:
     state = request.session.get(key)
     if not isinstance(state, dict) or not _fresh(state):
         request.session.pop(key, None)
+        if key == SESSION_KEY and isinstance(state, dict):
+            request.session[EXPIRED_KEY] = {name: state.get(name) for name in CHOICE_FIELDS}
         return None
     return state
+
+
+def _expires_in(state: dict) -> int:
+    """Seconds until the wizard's data is forgotten."""
+    at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
+    return max(0, int((at + SESSION_DATA_TTL - timezone.now()).total_seconds()))
+
+
+def _session_context(state: dict) -> dict:
+    return {
+        "expires_in": _expires_in(state),
+        "expires_at": timezone.now() + dt.timedelta(seconds=_expires_in(state)),
+        "ttl_minutes": int(SESSION_DATA_TTL.total_seconds() // 60),
+    }
 
 
 def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
@@ -140,6 +161,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
     form = TimeForm(request.POST or None, slots=plan.slots if plan else ())
     if request.method == "POST" and form.is_valid():
         request.session.pop(DONE_KEY, None)  # a new booking: the last confirmation's token goes
+        request.session.pop(EXPIRED_KEY, None)
         request.session[SESSION_KEY] = {
             "service": found.pk,
             "location": place.pk,
@@ -169,7 +191,7 @@ def _wizard(request: HttpRequest):
 def details(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if wizard is None:
-        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+        return _expired_or_restart(request)
     state, service, location, start = wizard
     if request.method == "POST":
         form = PersonPageForm(request.POST)
@@ -179,8 +201,10 @@ def details(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_KEY] = state
             return redirect("booking:review")
     else:
-        form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        form = PersonPageForm(initial=state.get("person") or {"language": language, "reminder": "letter"})
     context = {
+        **_session_context(state),
         "form": form,
         "service": service,
         "location": location,
@@ -198,10 +222,18 @@ def review(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if wizard is None and request.method == "POST" and _session_entry(request, DONE_KEY):
         return redirect("booking:done")  # a second click on "book": show the booking made
-    if wizard is None or "person" not in wizard[0]:
-        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    if wizard is None:
+        return _expired_or_restart(request)
+    if "person" not in wizard[0]:
+        return redirect("booking:details")
     state, service, location, start = wizard
-    context = {"service": service, "location": location, "start": start, "person": state["person"]}
+    context = {
+        "service": service,
+        "location": location,
+        "start": start,
+        "person": state["person"],
+        **_session_context(state),
+    }
     if request.method == "POST":
         if too_many_anonymous(request, state["person"]):
             return render(request, "booking/too_many.html", status=429)
@@ -222,6 +254,48 @@ def review(request: HttpRequest) -> HttpResponse:
         }
         return redirect("booking:done")
     return render(request, "booking/review.html", context)
+
+
+def _expired_or_restart(request: HttpRequest) -> HttpResponse:
+    """After the data was forgotten: say so, and offer the chosen service and time again."""
+    choice = request.session.get(EXPIRED_KEY)
+    try:
+        service = _service_or_none(Service.objects.get(pk=choice["service"]).slug)
+        location = service and _location_or_none(service, Location.objects.get(pk=choice["location"]).slug)
+        start = dt.datetime.fromisoformat(choice["start"])
+    except (KeyError, TypeError, ValueError, Service.DoesNotExist, Location.DoesNotExist):
+        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    if not location:
+        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    day = timezone.localdate(start)
+    plan = availability(service=service, location=location, start=day, end=day).day(day)
+    free = plan is not None and any(slot.start == start for slot in plan.slots)
+    context = {
+        "service": service,
+        "location": location,
+        "start": start,
+        "still_free": free,
+        "slot_value": slot_value(start),
+        "day_url": reverse("booking:day", args=[service.slug, location.slug, day.isoformat()]),
+        "calendar_url": reverse("booking:calendar", args=[service.slug, location.slug]),
+        "ttl_minutes": int(SESSION_DATA_TTL.total_seconds() // 60),
+    }
+    return render(request, "booking/expired.html", context)
+
+
+@require_POST
+def extend(request: HttpRequest) -> HttpResponse:
+    """More time for the wizard: its data is kept another full period from now."""
+    state = _session_entry(request, SESSION_KEY)
+    if state is not None:
+        state["at"] = timezone.now().timestamp()
+        request.session[SESSION_KEY] = state
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"expires_in": _expires_in(state) if state else 0})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("booking:details")
+    return redirect(target)
 
 
 def _booking_failed(request, error, service, location, context, token: str = "") -> HttpResponse:

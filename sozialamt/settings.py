@@ -61,6 +61,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes offer one field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -153,8 +155,24 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day; staff sign in each morning
 SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# Every language a citizen can read the site, e-mails and letters in (the switcher shows each
+# name in its own script); staff pages may stay German or English. German is the default and
+# the fallback of every text, also of the office's own content (services, directions).
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("ar", "العربية"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The citizen's language is kept in a cookie for a year (no personal data, needed for the
+# function; DSGVO Art. 6 (1) e).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
