@@ -16,8 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -365,7 +364,13 @@ def cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpRe
             services.cancel_appointment(appointment=appointment)
         except services.BookingError as error:
             return render(request, "booking/cancel.html", {**context, "error": error.message}, status=400)
-        messages.success(request, _("Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere."))
+        if appointment.email or appointment.wants_letter:
+            text = _(
+                "Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere. Sie bekommen eine Bestätigung."
+            )
+        else:
+            text = _("Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere.")
+        messages.success(request, text)
         return redirect("booking:manage", token=token)
     return render(request, "booking/cancel.html", context)
 
@@ -448,7 +453,11 @@ def pdf(request: HttpRequest, appointment: Appointment, token: str) -> HttpRespo
     html = render_to_string(
         "booking/confirmation_pdf.html", _manage_context(request, appointment, token), request
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    # Tagged (PDF/UA-1: structure, language, title), as the letters are.
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    response = HttpResponse(
+        document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="termin-{appointment.code}.pdf"'
     return response
 

@@ -61,7 +61,10 @@ class LocationAdmin(TranslationAdmin):
     inlines = [OpeningHoursInline, ClosureInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "active", "order"]}),
-        (_("Adresse und Kontakt"), {"fields": ["building", "street", "postcode", "city", "phone", "phone_hours", "email"]}),
+        (
+            _("Adresse und Kontakt"),
+            {"fields": ["building", "street", "postcode", "city", "phone", "phone_hours", "email"]},
+        ),
         (_("Für Besucherinnen und Besucher"), {"fields": ["directions", "accessibility"]}),
         (_("Angebot"), {"fields": ["services"]}),
         (_("Erinnerungen"), {"fields": ["email_reminder_days", "letter_working_days"]}),
