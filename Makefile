@@ -28,6 +28,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Links, QR codes and letters point where the demo is served, unless SITE_URL is given.
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST))
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
