@@ -155,13 +155,13 @@ SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "de"
 # Every language a citizen can read the site, e-mails and letters in (the switcher shows each
-# name in its own script); staff pages may stay German or English. German is the default and
+# name in its own script, from Django's language info); staff pages may stay German or English. German is the default and
 # the fallback of every text, also of the office's own content (services, directions).
 LANGUAGES = [
     ("de", "Deutsch"),
     ("en", "English"),
     ("tr", "Türkçe"),
-    ("ar", "العربية"),
+    ("ar", "العربيّة"),
     ("uk", "Українська"),
     ("ru", "Русский"),
 ]
