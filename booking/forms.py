@@ -141,6 +141,8 @@ class PersonPageForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["rendered"].initial = signing.dumps(timezone.now().timestamp(), salt=FILL_SALT)
         self.helper = FormHelper()
+        # The server's messages, gathered in the error summary, instead of the browser's bubbles.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "name",
             Fieldset(_("Erinnerung an Ihren Termin"), "reminder", "email", "street", "postcode", "city"),
