@@ -108,3 +108,17 @@ def test_an_error_summary_links_to_each_field_and_the_title_says_error(
     summary = page[page.index('class="alert alert-danger error-summary"') :]
     assert 'href="#id_name"' in summary and 'href="#id_email"' in summary
     assert "Schritt 4 von 5" in page
+
+
+def test_a_service_without_a_translation_shows_german_marked_as_german(
+    client, counsellor, appointment_service
+):
+    client.cookies["django_language"] = "en"
+    page = client.get("/termin/").content.decode()
+    assert '<a href="/termin/grundsicherung/" lang="de" dir="ltr">Grundsicherung</a>' in page
+    appointment_service.name_en = "Basic income support"
+    appointment_service.save()
+    page = client.get("/termin/").content.decode()
+    assert '<a href="/termin/grundsicherung/">Basic income support</a>' in page
+    client.cookies["django_language"] = "de"
+    assert '<a href="/termin/grundsicherung/">Grundsicherung</a>' in client.get("/termin/").content.decode()
