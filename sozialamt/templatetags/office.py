@@ -54,7 +54,7 @@ def long_date(value) -> str:
     """Weekday and date as the current language writes them ("Montag, 7. Dezember 2026")."""
     if not value:
         return ""
-    return f"{date_filter(value, 'l')}, {date_filter(value, 'DATE_FORMAT')}"
+    return f"{date_filter(value, 'l')}{_comma()}{date_filter(value, 'DATE_FORMAT')}"
 
 
 @register.filter
@@ -62,4 +62,9 @@ def long_day(value) -> str:
     """Weekday, day and month as the current language writes them ("Montag, 7. Dezember")."""
     if not value:
         return ""
-    return f"{date_filter(value, 'l')}, {date_filter(value, 'MONTH_DAY_FORMAT')}"
+    return f"{date_filter(value, 'l')}{_comma()}{date_filter(value, 'MONTH_DAY_FORMAT')}"
+
+
+def _comma() -> str:
+    # Arabic script has its own comma.
+    return "، " if translation.get_language_bidi() else ", "
