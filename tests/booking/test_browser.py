@@ -27,7 +27,9 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     check(page, with_axe, "calendar" if shots else None)
     # The week grid on a wide screen (a phone gets the list of days instead).
     expect(page.locator(".booking-calendar").get_by_text("Feiertag: Erster Weihnachtstag")).to_be_visible()
-    page.get_by_role("link", name="freie Zeiten am Dienstag, 1. Dezember").click()
+    page.locator(".booking-calendar").get_by_role(
+        "link", name="freie Zeiten am Dienstag, 1. Dezember"
+    ).click()
     expect(page.locator("h1")).to_contain_text("Freie Zeiten am Dienstag, 1. Dezember 2026")
     check(page, with_axe, "day" if shots else None)
     page.get_by_label("09:00").check()
@@ -63,7 +65,9 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     page.get_by_role("link", name="Termin verschieben").click()
     expect(page.locator("h1")).to_contain_text("neuen Tag wählen")
     check(page, with_axe)
-    page.get_by_role("link", name="freie Zeiten am Mittwoch, 2. Dezember").click()
+    page.locator(".booking-calendar").get_by_role(
+        "link", name="freie Zeiten am Mittwoch, 2. Dezember"
+    ).click()
     page.get_by_label("10:30").check()
     page.get_by_role("button", name="Termin verschieben").click()
     expect(page.locator(".alert-success")).to_contain_text("verschoben")
