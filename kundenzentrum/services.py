@@ -45,7 +45,10 @@ def hash_token(token: str) -> str:
 
 
 def _when(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l, j. F Y, H:i")
+    """Weekday, date and time as the visitor's language writes them."""
+    local = timezone.localtime(moment)
+    day = f"{formats.date_format(local, 'l')}, {formats.date_format(local, 'DATE_FORMAT')}"
+    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')}"
 
 
 # ---------------------------------------------------------------- kiosks and desks
