@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import time as time_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sozialamt.models import Location, Service
+from sozialamt.templatetags.office import long_date
 
 from . import services
 from .forms import FindForm, PersonPageForm, TimeForm, slot_value
@@ -417,12 +419,17 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         request.POST or None, slots=plan.slots if plan else (), submit_label=_("Termin verschieben")
     )
     if request.method == "POST" and form.is_valid():
+        old_start = appointment.start
         try:
             services.move_appointment(appointment=appointment, start=form.slot.start, token=token)
         except services.BookingError as error:
             context = _manage_context(request, appointment, token)
             return _booking_failed(request, error, appointment.service, appointment.location, context, token)
-        messages.success(request, _("Ihr Termin ist verschoben."))
+        messages.success(
+            request,
+            _("Ihr Termin ist verschoben. Bisher: %(old)s. Neu: %(new)s.")
+            % {"old": _moment(old_start), "new": _moment(form.slot.start)},
+        )
         return redirect("booking:manage", token=token)
     back = reverse("booking:move", args=[token])
     context = {
@@ -434,6 +441,11 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         "appointment": appointment,
     }
     return render(request, "booking/day.html", context, status=400 if form.errors else 200)
+
+
+def _moment(start: dt.datetime) -> str:
+    """Weekday, date and time as the current language writes them."""
+    return f"{long_date(start)}, {time_filter(timezone.localtime(start), 'TIME_FORMAT')}"
 
 
 @require_GET

@@ -92,3 +92,12 @@ def test_every_staff_only_source_exists():
         if pattern.startswith("messaging/") or pattern.startswith("booking/reminders/"):
             continue  # the messages' staff pages live in one of the two, depending on the version
         assert list(Path(settings.BASE_DIR).glob(pattern)), pattern
+
+
+@pytest.mark.parametrize("language", [code for code in CITIZEN_LANGUAGES if code != "en"])
+def test_every_catalogue_has_the_messages_the_english_one_has(language):
+    # `make messages` must update every language, or new texts would never be asked for.
+    def messages(code: str) -> set:
+        return {(e.msgctxt, e.msgid) for e in catalogue(code) if not e.obsolete}
+
+    assert messages(language) == messages("en")

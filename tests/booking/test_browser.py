@@ -71,6 +71,10 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     page.get_by_label("10:30").check()
     page.get_by_role("button", name="Termin verschieben").click()
     expect(page.locator(".alert-success")).to_contain_text("verschoben")
+    # What happened, with both times.
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Bisher: Dienstag, 1. Dezember 2026, 09:00. Neu: Mittwoch, 2. Dezember 2026, 10:30."
+    )
     check(page, with_axe, "manage" if shots else None)
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)
