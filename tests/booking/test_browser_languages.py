@@ -131,6 +131,13 @@ def test_the_kiosk_offers_every_language_as_a_big_button(page, location, walk_in
     page.locator(".kz-language-button[lang=ar]").click()
     check(page, "ar")
     expect(page.locator(".kz-kiosk-button")).to_contain_text(walk_in_service.name)
+    assert_accessible(page)
+    page.locator(".kz-kiosk-button").click()
+    expect(page.locator(".kz-receipt .kz-number")).to_have_text("A-001")
+    check(page, "ar")
+    page.locator("[data-kz-return-form] button").click()  # "Fertig": the next visitor starts in German
+    expect(page.locator(".kz-kiosk-button")).to_be_visible()
+    check(page, "de", axe=False)
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])
