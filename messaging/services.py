@@ -110,8 +110,11 @@ def schedule_messages(*, appointment: Appointment, link: str = "") -> list[int]:
 
 
 @transaction.atomic
-def reschedule_messages(*, appointment: Appointment, link: str = "") -> list[int]:
-    """A booking moved: confirm the new time and plan the reminders anew; returns the e-mails due now.
+def reschedule_messages(
+    *, appointment: Appointment, link: str = "", previous_start: dt.datetime | None = None
+) -> list[int]:
+    """A booking moved: confirm the new time (naming the old) and plan the reminders anew;
+    returns the e-mails due now.
 
     A letter already in a print batch stays there (it names the old time): the citizen goes on
     the call list instead. An e-mail in flight is left alone."""
@@ -138,6 +141,7 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> list[int
             "queued_at": None,
             "last_error": "",
             "link": link if kind == Kind.CONFIRMATION else "",
+            "previous_start": previous_start if kind == Kind.CONFIRMATION else None,
         }
         if message is None:
             message = Message.objects.create(appointment=appointment, kind=kind, channel=channel, **values)
@@ -162,6 +166,7 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
         appointment=appointment, kind=Kind.CONFIRMATION, channel=Channel.EMAIL, defaults={"due_at": now}
     )
     fresh = {"status": Status.PENDING, "due_at": now, "attempts": 0, "sent_at": None, "link": link}
+    fresh |= {"previous_start": None}  # a new link, not a new time
     fresh |= {"claimed_at": None, "queued_at": None, "last_error": ""}
     # One being sent at this very moment is left alone (the citizen can simply ask again).
     if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
@@ -172,13 +177,13 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
 @transaction.atomic
 def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason: str = "") -> list[int]:
     """A booking was cancelled: its pending messages lapse; if the office cancelled, the citizen
-    is told through their channel (or put on the call list when a letter would come too late).
-    Returns the e-mails due now."""
-    appointment.messages.filter(status=Status.PENDING).exclude(kind=Kind.CANCELLED).update(
-        status=Status.CANCELLED, link=""
-    )
+    is told through their channel (or put on the call list when a letter would come too late);
+    if the citizen cancelled, they get a receipt. Returns the e-mails due now."""
+    appointment.messages.filter(status=Status.PENDING).exclude(
+        kind__in=[Kind.CANCELLED, Kind.RECEIPT]
+    ).update(status=Status.CANCELLED, link="")
     if not by_office:
-        return []
+        return send_receipt(appointment=appointment)
     now = timezone.now()
     planned: dict[str, dt.datetime] = {}
     if appointment.email:  # any address given, even if the citizen chose a letter or nothing
@@ -194,6 +199,29 @@ def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason
             kind=Kind.CANCELLED,
             channel=channel,
             defaults={"due_at": due, "status": Status.PENDING, "reason": reason[:200]},
+        )
+        if channel == Channel.EMAIL:
+            queue.append(message.pk)
+    return queue
+
+
+def send_receipt(*, appointment: Appointment) -> list[int]:
+    """The citizen cancelled: a receipt through their channel, by e-mail to any address given
+    and by letter when one can still be posted before the appointment's day (no call list:
+    the citizen knows already)."""
+    now = timezone.now()
+    planned: dict[str, dt.datetime] = {}
+    if appointment.email:
+        planned[Channel.EMAIL] = now
+    if appointment.wants_letter and posting_day(appointment) >= timezone.localdate(now):
+        planned[Channel.LETTER] = aware(timezone.localdate(now), dt.time())
+    queue = []
+    for channel, due in planned.items():
+        message, _ = Message.objects.update_or_create(
+            appointment=appointment,
+            kind=Kind.RECEIPT,
+            channel=channel,
+            defaults={"due_at": due, "status": Status.PENDING},
         )
         if channel == Channel.EMAIL:
             queue.append(message.pk)
@@ -273,7 +301,7 @@ def send_email_message(*, message_id: int) -> str:
 
 def _lapsed(message: Message, now: dt.datetime) -> bool:
     appointment = message.appointment
-    if message.kind == Kind.CANCELLED:
+    if message.kind in (Kind.CANCELLED, Kind.RECEIPT):  # about a cancelled booking, on purpose
         return False
     wanted = appointment.email if message.kind == Kind.CONFIRMATION else appointment.wants_email
     return appointment.status != Appointment.Status.BOOKED or appointment.start <= now or not wanted

@@ -124,6 +124,12 @@ class Location(models.Model):
     directions = models.TextField(_("Anfahrt"), blank=True)
     accessibility = models.TextField(_("Barrierefreiheit"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    phone_hours = models.CharField(
+        _("Telefonische Erreichbarkeit"),
+        max_length=120,
+        blank=True,
+        help_text=_("z. B. Montag bis Freitag 8 bis 12 Uhr"),
+    )
     email = models.EmailField(_("E-Mail"), blank=True)
     services = models.ManyToManyField(
         Service, verbose_name=_("Angebotene Anliegen"), related_name="locations", blank=True
