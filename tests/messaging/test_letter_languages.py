@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from booking.services import cancel_appointment
 from messaging.letters import letter_pdf
 from messaging.models import Message
-from tests.reminders.test_letters import positioned_text, text_at
+from tests.messaging.test_letters import positioned_text, text_at
 
 pytestmark = pytest.mark.django_db
 
