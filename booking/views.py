@@ -38,40 +38,22 @@ from .selectors import (
     bookable_services,
     service_and_location,
 )
-from .sessions import SESSION_DATA_TTL, expire_with_wizard_data, fresh
+from .sessions import (
+    DONE_KEY,
+    EXPIRED_KEY,
+    SESSION_DATA_TTL,
+    SESSION_KEY,
+    expire_with_wizard_data,
+    expired_choice,
+    expires_in,
+    forget_choice,
+    remember_choice,
+    session_context,
+    session_entry,
+)
 from .slots import DayPlan
 
-SESSION_KEY = "booking"
 MAX_DISTANCE_DAYS = 400
-DONE_KEY = "booking_done"
-# What an expired wizard leaves behind to offer its choice again: no personal data.
-EXPIRED_KEY = "booking_expired"
-CHOICE_FIELDS = ("service", "location", "start")
-
-
-def _session_entry(request: HttpRequest, key: str) -> dict | None:
-    """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
-    state = request.session.get(key)
-    if not isinstance(state, dict) or not fresh(state):
-        request.session.pop(key, None)
-        if key == SESSION_KEY and isinstance(state, dict):
-            request.session[EXPIRED_KEY] = {name: state.get(name) for name in CHOICE_FIELDS}
-        return None
-    return state
-
-
-def _expires_in(state: dict) -> int:
-    """Seconds until the wizard's data is forgotten."""
-    at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
-    return max(0, int((at + SESSION_DATA_TTL - timezone.now()).total_seconds()))
-
-
-def _session_context(state: dict) -> dict:
-    return {
-        "expires_in": _expires_in(state),
-        "expires_at": timezone.now() + dt.timedelta(seconds=_expires_in(state)),
-        "ttl_minutes": int(SESSION_DATA_TTL.total_seconds() // 60),
-    }
 
 
 def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
@@ -161,7 +143,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
             "at": timezone.now().timestamp(),
         }
         expire_with_wizard_data(request)
-        return redirect("booking:details")
+        return remember_choice(redirect("booking:details"), request.session[SESSION_KEY])
     back = reverse("booking:calendar", args=[found.slug, place.slug])
     context = {"availability": avail, "plan": plan, "date": chosen, "form": form, "back": back}
     return render(request, "booking/day.html", context, status=400 if form.errors else 200)
@@ -169,7 +151,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
 
 def _wizard(request: HttpRequest):
     """The service, location and time chosen so far, or None when the session has none."""
-    state = _session_entry(request, SESSION_KEY) or {}
+    state = session_entry(request, SESSION_KEY) or {}
     try:
         service = Service.objects.get(pk=state["service"])
         location = Location.objects.get(pk=state["location"])
@@ -199,7 +181,7 @@ def details(request: HttpRequest) -> HttpResponse:
         language = translation.get_language() or settings.LANGUAGE_CODE
         form = PersonPageForm(initial=state.get("person") or {"language": language, "reminder": "letter"})
     context = {
-        **_session_context(state),
+        **session_context(state),
         "form": form,
         "service": service,
         "location": location,
@@ -216,7 +198,7 @@ def details(request: HttpRequest) -> HttpResponse:
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
-    if wizard is None and request.method == "POST" and _session_entry(request, DONE_KEY):
+    if wizard is None and request.method == "POST" and session_entry(request, DONE_KEY):
         return redirect("booking:done")  # a second click on "book": show the booking made
     if wizard is None:
         return _expired_or_restart(request)
@@ -228,7 +210,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "location": location,
         "start": start,
         "person": state["person"],
-        **_session_context(state),
+        **session_context(state),
     }
     if request.method == "POST":
         if too_many_anonymous(request, state["person"]):
@@ -249,13 +231,13 @@ def review(request: HttpRequest) -> HttpResponse:
             "at": timezone.now().timestamp(),
         }
         expire_with_wizard_data(request)
-        return redirect("booking:done")
+        return forget_choice(redirect("booking:done"))
     return render(request, "booking/review.html", context)
 
 
 def _expired_or_restart(request: HttpRequest) -> HttpResponse:
     """After the data was forgotten: say so, and offer the chosen service and time again."""
-    choice = request.session.get(EXPIRED_KEY)
+    choice = expired_choice(request)
     try:
         service_slug = Service.objects.values_list("slug", flat=True).get(pk=choice["service"])
         location_slug = Location.objects.values_list("slug", flat=True).get(pk=choice["location"])
@@ -284,13 +266,13 @@ def _expired_or_restart(request: HttpRequest) -> HttpResponse:
 @require_POST
 def extend(request: HttpRequest) -> HttpResponse:
     """More time for the wizard: its data is kept another full period from now."""
-    state = _session_entry(request, SESSION_KEY)
+    state = session_entry(request, SESSION_KEY)
     if state is not None:
         state["at"] = timezone.now().timestamp()
         request.session[SESSION_KEY] = state
         expire_with_wizard_data(request)
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"expires_in": _expires_in(state) if state else 0})
+        return JsonResponse({"expires_in": expires_in(state) if state else 0})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("booking:details")
@@ -324,7 +306,7 @@ def _booking_failed(request, error, service, location, context, token: str = "")
 @never_cache
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
-    booked = _session_entry(request, DONE_KEY) or {}
+    booked = session_entry(request, DONE_KEY) or {}
     appointment = appointment_for_token(booked.get("token", ""))
     if appointment is None:
         return _restart(request, _("Es gibt keine neue Buchung in dieser Sitzung."))

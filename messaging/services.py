@@ -184,21 +184,34 @@ def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason
     ).update(status=Status.CANCELLED, link="")
     if not by_office:
         return send_receipt(appointment=appointment)
+    planned = _reachable_now(appointment)
+    if Channel.LETTER not in planned and (appointment.wants_letter or (not planned and appointment.phone)):
+        add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.CANCELLED)
+    return _notices(appointment, Kind.CANCELLED, planned, reason=reason[:200])
+
+
+def _reachable_now(appointment: Appointment) -> dict[str, dt.datetime]:
+    """When a notice about the appointment goes out by each channel that still reaches the
+    citizen: e-mail to any address given (even if they chose a letter or nothing), a letter
+    when one can still be posted before the appointment's day."""
     now = timezone.now()
     planned: dict[str, dt.datetime] = {}
-    if appointment.email:  # any address given, even if the citizen chose a letter or nothing
+    if appointment.email:
         planned[Channel.EMAIL] = now
     if appointment.wants_letter and posting_day(appointment) >= timezone.localdate(now):
         planned[Channel.LETTER] = aware(timezone.localdate(now), dt.time())
-    elif appointment.wants_letter or (not planned and appointment.phone):
-        add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.CANCELLED)
+    return planned
+
+
+def _notices(appointment: Appointment, kind: str, planned: dict[str, dt.datetime], **fields) -> list[int]:
+    """Writes (or makes due again) one notice per planned channel; returns the e-mails due now."""
     queue = []
     for channel, due in planned.items():
         message, _ = Message.objects.update_or_create(
             appointment=appointment,
-            kind=Kind.CANCELLED,
+            kind=kind,
             channel=channel,
-            defaults={"due_at": due, "status": Status.PENDING, "reason": reason[:200]},
+            defaults={"due_at": due, "status": Status.PENDING, **fields},
         )
         if channel == Channel.EMAIL:
             queue.append(message.pk)
@@ -209,23 +222,7 @@ def send_receipt(*, appointment: Appointment) -> list[int]:
     """The citizen cancelled: a receipt through their channel, by e-mail to any address given
     and by letter when one can still be posted before the appointment's day (no call list:
     the citizen knows already)."""
-    now = timezone.now()
-    planned: dict[str, dt.datetime] = {}
-    if appointment.email:
-        planned[Channel.EMAIL] = now
-    if appointment.wants_letter and posting_day(appointment) >= timezone.localdate(now):
-        planned[Channel.LETTER] = aware(timezone.localdate(now), dt.time())
-    queue = []
-    for channel, due in planned.items():
-        message, _ = Message.objects.update_or_create(
-            appointment=appointment,
-            kind=Kind.RECEIPT,
-            channel=channel,
-            defaults={"due_at": due, "status": Status.PENDING},
-        )
-        if channel == Channel.EMAIL:
-            queue.append(message.pk)
-    return queue
+    return _notices(appointment, Kind.RECEIPT, _reachable_now(appointment))
 
 
 def add_to_call_list(*, appointment: Appointment, reason: str) -> None:

@@ -475,3 +475,9 @@ def test_the_find_page_is_rate_limited_and_refuses_bad_input_next_to_the_field(c
     settings.BOOKING_FIND_PER_HOUR = 2
     codes = [client.post(FIND, {"code": "K7M-4QX9", "postcode": "48153"}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_forged_choice_cookie_only_restarts_the_wizard(client, counsellor):
+    client.cookies["booking_choice"] = '{"service": 1, "location": 1, "start": "2026-12-01T08:00:00+00:00"}'
+    response = client.get("/termin/pruefen/")
+    assert response.status_code == 302 and response.url.startswith("/termin/")

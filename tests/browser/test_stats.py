@@ -25,7 +25,7 @@ def test_the_statistics_page_has_no_accessibility_violations(page, team_lead):
 def test_a_wrong_range_is_explained_accessibly(page, team_lead, location):
     login(page, team_lead)
     page.goto("/intern/statistik/?start=2026-03-29&end=2026-03-23")
-    expect(page.get_by_text("Das Ende darf nicht vor dem Beginn liegen.")).to_be_visible()
+    expect(page.locator("#id_end-error")).to_have_text("Das Ende darf nicht vor dem Beginn liegen.")
     assert_accessible(page)
 
 
