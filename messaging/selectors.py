@@ -57,7 +57,7 @@ def open_calls(scope: StaffScope) -> QuerySet[CallListEntry]:
     """Citizens of the scope still to be phoned, soonest appointment first. One query."""
     return (
         visible_calls(scope)
-        .filter(done_at__isnull=True)
+        .filter(done_at__isnull=True, appointment__anonymised_at__isnull=True)
         .select_related("appointment__service", "appointment__location", "appointment__counsellor")
         .order_by("appointment__start", "pk")
     )
@@ -67,7 +67,7 @@ def recent_calls(scope: StaffScope, limit: int = 20) -> QuerySet[CallListEntry]:
     """The scope's calls ticked off last, with who did it. One query."""
     return (
         visible_calls(scope)
-        .filter(done_at__isnull=False)
+        .filter(done_at__isnull=False, appointment__anonymised_at__isnull=True)
         .select_related("appointment", "done_by")
         .order_by("-done_at")[:limit]
     )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sozialamt', '0001_initial'),
+        ('sozialamt', '0003_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -95,3 +95,21 @@ def test_with_debug_off_the_demo_prints_no_second_factor(settings):
     out = StringIO()
     call_command("load_demo", allow_production=True, stdout=out)
     assert "authenticator key" not in out.getvalue()
+
+
+def test_the_demo_office_speaks_every_language_of_the_site_and_keeps_admin_edits(settings):
+    from django.utils import translation
+
+    load(settings)
+    service = Service.objects.get(slug="grundsicherung")
+    location = Location.objects.get()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            assert service.name and service.description and service.document_list, language
+            assert location.directions and location.accessibility and location.phone_hours, language
+    assert service.name_de == "Grundsicherung im Alter und bei Erwerbsminderung"
+    assert service.name_ar.startswith("الضمان الأساسي") and service.name_uk.startswith("Grundsicherung (")
+    Service.objects.filter(pk=service.pk).update(name_en="Basic income support")
+    load(settings)
+    service.refresh_from_db()
+    assert service.name_en == "Basic income support"

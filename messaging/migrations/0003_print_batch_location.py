@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0001_initial'),
+        ('messaging', '0002_message_receipt_previous_start'),
         ('sozialamt', '0004_staff_locations'),
     ]
 
