@@ -2,6 +2,8 @@
 violation (Arabic right to left included), one booking per language, and pages that reflow
 at 320 px without scrolling sideways."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -152,6 +154,9 @@ def test_the_booking_pages_reflow_at_320_px(open_in, clock, counsellor, relaxed_
     expect(page.locator(".booking-day-list .day-closed").first).to_be_visible()
     no_sideways_scrolling(page)
     page.locator(".booking-day-list a").first.click()
+    # Measured on the day page itself, not on the calendar while it is being left.
+    expect(page).to_have_url(re.compile(r"/\d{4}-\d{2}-\d{2}/$"))
+    page.wait_for_load_state()
     no_sideways_scrolling(page)
     page.locator("input[name=start]").first.check()
     page.locator(".booking-times [type=submit]").click()

@@ -11,6 +11,7 @@ from booking.models import Appointment, AppointmentHistory
 from kundenzentrum import services
 from kundenzentrum.models import Ticket, TicketHistory
 from tests.factories import AppointmentFactory, CounsellorFactory
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 A = Appointment.Status
@@ -68,9 +69,11 @@ def test_a_transfer_notes_its_target_as_a_code_with_ids(
 
 
 def test_the_admin_shows_the_notes_of_both_histories_in_words(
-    location, appointment, desk, signed_in_clerk, admin_client
+    location, appointment, desk, signed_in_clerk, client, admin_user
 ):
-    # admin_client after the clock is pinned: its session must not have expired by then.
+    # Signed in after the clock is pinned: the session must not have expired by then.
+    sign_in(client, admin_user)
+    admin_client = client
     ticket = services.check_in_appointment(code=appointment.code, location=location, by=signed_in_clerk)
     services.close_day(location=location, now=dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC))
     page = admin_client.get(f"/admin/booking/appointment/{appointment.pk}/change/")
