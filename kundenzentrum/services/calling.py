@@ -11,7 +11,8 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,26 +35,19 @@ def current_ticket(user: AbstractBaseUser) -> Ticket | None:
 
 def _candidate(desk: Desk, now: dt.datetime) -> Ticket | None:
     # Due appointments first, then walk-ins by their place in the queue, then appointments
-    # that arrived early. One query per group, each an ordered scan of a partial index that
-    # stops at the first row, instead of sorting the whole queue. skip_locked: a row another
+    # that arrived early: one query that sorts the day's waiting tickets of the desk's
+    # services (a short list) instead of one round trip per group. skip_locked: a row another
     # clerk is taking is passed over, not waited for.
-    waiting = (
+    group = Case(When(due_at__lte=now, then=0), When(due_at__isnull=True, then=1), default=2)
+    return (
         Ticket.objects.filter(location=desk.location_id, day=timezone.localdate(now), status=S.WAITING)
         .filter(service__in=Desk.services.through.objects.filter(desk=desk).values("service"))
         .filter(Q(for_desk__isnull=True) | Q(for_desk=desk))
         .select_related("service")
         .select_for_update(skip_locked=True, of=("self",))
+        .order_by(group, Coalesce("due_at", "issued_at"), "pk")
+        .first()
     )
-    groups = (
-        waiting.filter(due_at__lte=now).order_by("due_at", "pk"),
-        waiting.filter(due_at__isnull=True).order_by("issued_at", "pk"),
-        waiting.filter(due_at__gt=now).order_by("due_at", "pk"),
-    )
-    for group in groups:
-        found = group.first()
-        if found is not None:
-            return found
-    return None
 
 
 def call_next_ticket(
@@ -68,9 +62,9 @@ def call_next_ticket(
     The clerk must be signed in to the desk today (else QueueError) and, if roles_needed is
     given, hold one of those roles (sozialamt.roles, else PermissionDenied)."""
     now = now or timezone.now()
-    if roles_needed and not roles.has_role(user, *roles_needed):
+    session = _session(desk_id, user, now, roles_needed)
+    if roles_needed and not (session.allowed if session is not None else roles.has_role(user, *roles_needed)):
         raise PermissionDenied
-    session = _session(desk_id, user, now)
     if session is None or session.holding:
         current = current_ticket(user)
         if current is not None:
@@ -85,14 +79,20 @@ def call_next_ticket(
         return current_ticket(user)
 
 
-def _session(desk_id: int, user: AbstractBaseUser, now: dt.datetime) -> DeskSession | None:
-    """The clerk's session at this desk today with its desk and location, and whether the clerk
-    holds a called ticket already: one query for every check before the claim."""
+def _session(
+    desk_id: int, user: AbstractBaseUser, now: dt.datetime, roles_needed: tuple[str, ...]
+) -> DeskSession | None:
+    """The clerk's session at this desk today with its desk and location, whether the clerk
+    holds a called ticket already and has one of the roles: one query for every check before
+    the claim."""
     holding = Ticket.objects.filter(clerk=user, status__in=Ticket.ACTIVE)
+    allowed = (
+        Exists(roles.members(*roles_needed).filter(pk=OuterRef("user_id"))) if roles_needed else Value(True)
+    )
     return (
         DeskSession.objects.select_related("desk__location")
         .filter(desk_id=desk_id, user=user, ended_at__isnull=True, day=timezone.localdate(now))
-        .annotate(holding=Exists(holding))
+        .annotate(holding=Exists(holding), allowed=allowed)
         .first()
     )
 
