@@ -301,7 +301,11 @@ def bookable_services():
 
 def service_and_location(service_slug: str, location_slug: str) -> tuple[Service | None, Location | None]:
     """An active appointment service and an active location offering it, by their slugs;
-    (None, None) when there is no such pair. One query."""
+    (None, None) when there is no such pair. One query, none while cached (freecache)."""
+    key = f"booking:free:pair:{service_slug}:{location_slug}"
+    pair, version = freecache.catalogue_get(key)
+    if pair is not None:
+        return pair
     offered = (
         Location.services.through.objects.select_related("service", "location")
         .filter(
@@ -311,4 +315,7 @@ def service_and_location(service_slug: str, location_slug: str) -> tuple[Service
         )
         .first()
     )
-    return (offered.service, offered.location) if offered else (None, None)
+    if offered is None:  # not cached: unknown slugs must not fill the cache
+        return None, None
+    freecache.catalogue_put(key, version, (offered.service, offered.location))
+    return offered.service, offered.location
