@@ -11,8 +11,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,19 +34,26 @@ def current_ticket(user: AbstractBaseUser) -> Ticket | None:
 
 def _candidate(desk: Desk, now: dt.datetime) -> Ticket | None:
     # Due appointments first, then walk-ins by their place in the queue, then appointments
-    # that arrived early: one query that sorts the day's waiting tickets of the desk's
-    # services (a short list) instead of one round trip per group. skip_locked: a row another
+    # that arrived early. One query per group, each an ordered scan of a partial index that
+    # stops at the first row, instead of sorting the whole queue. skip_locked: a row another
     # clerk is taking is passed over, not waited for.
-    group = Case(When(due_at__lte=now, then=0), When(due_at__isnull=True, then=1), default=2)
-    return (
+    waiting = (
         Ticket.objects.filter(location=desk.location_id, day=timezone.localdate(now), status=S.WAITING)
         .filter(service__in=Desk.services.through.objects.filter(desk=desk).values("service"))
         .filter(Q(for_desk__isnull=True) | Q(for_desk=desk))
         .select_related("service")
         .select_for_update(skip_locked=True, of=("self",))
-        .order_by(group, Coalesce("due_at", "issued_at"), "pk")
-        .first()
     )
+    groups = (
+        waiting.filter(due_at__lte=now).order_by("due_at", "pk"),
+        waiting.filter(due_at__isnull=True).order_by("issued_at", "pk"),
+        waiting.filter(due_at__gt=now).order_by("due_at", "pk"),
+    )
+    for group in groups:
+        found = group.first()
+        if found is not None:
+            return found
+    return None
 
 
 def call_next_ticket(

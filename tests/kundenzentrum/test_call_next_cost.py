@@ -24,14 +24,14 @@ def issue(location, service):
 def test_call_next_costs_the_same_few_queries_however_long_the_queue(
     location, walk_in_service, desk, signed_in_clerk
 ):
-    # Desk session with desk, held ticket and role, BEGIN, the next waiting ticket (locked),
-    # update, history, COMMIT.
+    # Desk session with desk, held ticket and role, BEGIN, due appointments (none), walk-ins
+    # (locked), update, history, COMMIT.
     for _ in range(3):
         issue(location, walk_in_service)
     called = []
     assert (
         count_queries(lambda: called.append(services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)))
-        == 6
+        == 7
     )
     ticket = called[0]
     assert (ticket.display_number, ticket.status, ticket.clerk_id, ticket.desk_id) == (
@@ -48,7 +48,7 @@ def test_call_next_costs_the_same_few_queries_however_long_the_queue(
     services.finish_ticket(ticket_id=ticket.pk, desk=desk, user=signed_in_clerk)
     for _ in range(20):
         issue(location, walk_in_service)
-    assert count_queries(lambda: services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)) == 6
+    assert count_queries(lambda: services.call_next_ticket(desk_id=desk.pk, user=signed_in_clerk)) == 7
 
 
 def test_the_call_next_request_costs_a_fixed_number_of_queries(
@@ -59,7 +59,7 @@ def test_the_call_next_request_costs_a_fixed_number_of_queries(
     client.force_login(signed_in_clerk)
     responses = []
     url = f"{BASE}/desks/{desk.pk}/call-next"
-    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 8
+    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 9
     assert responses[0].json()["number"] == "A-001"
 
 
