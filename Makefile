@@ -32,6 +32,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Links, QR codes and letters point where the demo is served, unless SITE_URL is given.
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST))
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
@@ -64,7 +66,7 @@ test: system-deps services lint migrations-check deploy-check pytest pytest-sqli
 
 # Translations: the .po files are edited by hand, the compiled .mo files are committed.
 messages: install-dev
-	DEBUG=true $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench
+	DEBUG=true $(BIN)/python manage.py makemessages -l en -l tr -l ar -l uk -l ru --ignore=.venv --ignore=tests --ignore=bench
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import RegexValidator
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from messaging.notify import address_fits_window
@@ -146,6 +146,8 @@ class PersonPageForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["rendered"].initial = signing.dumps(timezone.now().timestamp(), salt=FILL_SALT)
         self.helper = FormHelper()
+        # The server's messages, gathered in the error summary, instead of the browser's bubbles.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "name",
             Fieldset(_("Erinnerung an Ihren Termin"), "reminder", "email", "street", "postcode", "city"),
@@ -206,7 +208,8 @@ class TimeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = {slot_value(s.start): s for s in slots}
         self.fields["start"].choices = [
-            (value, timezone.localtime(s.start).strftime("%H:%M")) for value, s in self.slots.items()
+            (value, formats.time_format(timezone.localtime(s.start), "TIME_FORMAT"))
+            for value, s in self.slots.items()
         ]
         self.helper = FormHelper()
         self.helper.layout = Layout("start", Submit("submit", submit_label or _("Weiter")))

@@ -1,11 +1,16 @@
 """The iCalendar (.ics) file of an appointment, for the download and the e-mail attachment."""
 
+import datetime as dt
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from .models import Appointment
+
+ALARM_BEFORE = dt.timedelta(days=1)
 
 
 def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> bytes:
@@ -15,7 +20,8 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
-    event.add("uid", f"{appointment.code}@{settings.SITE_URL.split('://')[-1]}")
+    # The UID's domain is the public host (not its port): the same in every e-mail and download.
+    event.add("uid", f"{appointment.code}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", appointment.start)
     event.add("dtend", appointment.end)
@@ -32,5 +38,16 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     # (move, cancellation) writes a history row after the booking's first one.
     changes = appointment.history.count() - 1
     event.add("sequence", max(changes, 1 if cancelled else 0))
+    if not cancelled:
+        event.add_component(_alarm(appointment))
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _alarm(appointment: Appointment) -> Alarm:
+    """A reminder the evening before (the calendar shows it one day ahead)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -ALARM_BEFORE)
+    alarm.add("description", _("Termin im Sozialamt: %(service)s") % {"service": appointment.service.name})
+    return alarm

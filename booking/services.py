@@ -227,7 +227,9 @@ def move_appointment(
         AppointmentHistory.objects.create(
             appointment=locked, old_status=locked.status, new_status=locked.status, by=by, note=note
         )
-        notifications.appointment_moved(locked, manage_url=manage_url(token) if token else "")
+        notifications.appointment_moved(
+            locked, manage_url=manage_url(token) if token else "", previous_start=old_start
+        )
     return locked
 
 

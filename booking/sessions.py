@@ -1,16 +1,28 @@
 """Booking-wizard data in the session store: kept at most SESSION_DATA_TTL, in the database too."""
 
 import datetime as dt
+import json
 
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 # Personal data and the raw management token stay in the session only this long (data economy):
 # an abandoned wizard or an unattended confirmation page forgets them.
 SESSION_DATA_TTL = dt.timedelta(minutes=30)
-WIZARD_KEYS = ("booking", "booking_done")
+SESSION_KEY = "booking"  # the wizard's choices and personal data
+DONE_KEY = "booking_done"  # the confirmation page's booking and token
+WIZARD_KEYS = (SESSION_KEY, DONE_KEY)
+# What an expired wizard leaves behind to offer its choice again: no personal data.
+EXPIRED_KEY = "booking_expired"
+CHOICE_FIELDS = ("service", "location", "start")
+# The same choice also goes into a signed cookie on the citizen's own device: a citizen's whole
+# session ends with the wizard's data, and the page that says so should still offer the chosen
+# service and time again. No personal data, and only for a day.
+CHOICE_COOKIE = "booking_choice"
+CHOICE_COOKIE_SECONDS = 24 * 60 * 60
 
 
 def expire_with_wizard_data(request: HttpRequest) -> None:
@@ -27,6 +39,67 @@ def fresh(state: dict, now: dt.datetime | None = None) -> bool:
     except (KeyError, TypeError, ValueError):
         return False
     return (now or timezone.now()) - at < SESSION_DATA_TTL
+
+
+def session_entry(request: HttpRequest, key: str) -> dict | None:
+    """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
+    state = request.session.get(key)
+    if not isinstance(state, dict) or not fresh(state):
+        request.session.pop(key, None)
+        if key == SESSION_KEY and isinstance(state, dict):
+            request.session[EXPIRED_KEY] = {name: state.get(name) for name in CHOICE_FIELDS}
+        return None
+    return state
+
+
+def expires_in(state: dict) -> int:
+    """Seconds until the wizard's data is forgotten."""
+    at = dt.datetime.fromtimestamp(float(state["at"]), tz=dt.UTC)
+    return max(0, int((at + SESSION_DATA_TTL - timezone.now()).total_seconds()))
+
+
+def session_context(state: dict) -> dict:
+    return {
+        "expires_in": expires_in(state),
+        "expires_at": timezone.now() + dt.timedelta(seconds=expires_in(state)),
+        "ttl_minutes": int(SESSION_DATA_TTL.total_seconds() // 60),
+    }
+
+
+def remember_choice(response: HttpResponse, state: dict) -> HttpResponse:
+    """Keeps the chosen service, location and time (nothing personal) for the expired page."""
+    response.set_signed_cookie(
+        CHOICE_COOKIE,
+        json.dumps({name: state.get(name) for name in CHOICE_FIELDS}),
+        salt=CHOICE_COOKIE,
+        max_age=CHOICE_COOKIE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def forget_choice(response: HttpResponse) -> HttpResponse:
+    """Booked: nothing is left to offer again."""
+    response.delete_cookie(CHOICE_COOKIE, samesite="Lax")
+    return response
+
+
+def expired_choice(request: HttpRequest) -> dict | None:
+    """The choice of a wizard whose data was forgotten: from the session, or, when the session
+    itself has ended, from the signed cookie. None when there is none or it was tampered with."""
+    choice = request.session.get(EXPIRED_KEY)
+    if choice:
+        return choice
+    raw = request.get_signed_cookie(
+        CHOICE_COOKIE, default=None, salt=CHOICE_COOKIE, max_age=CHOICE_COOKIE_SECONDS
+    )
+    try:
+        choice = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return choice if isinstance(choice, dict) else None
 
 
 def clear_expired_sessions(now: dt.datetime | None = None) -> int:

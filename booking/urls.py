@@ -10,6 +10,7 @@ urlpatterns = [
     path("pruefen/", views.review, name="review"),
     path("bestaetigung/", views.done, name="done"),
     path("finden/", views.find, name="find"),
+    path("mehr-zeit/", views.extend, name="extend"),
     path("verwalten/<str:token>/", views.manage, name="manage"),
     path("verwalten/<str:token>/absagen/", views.cancel, name="cancel"),
     path("verwalten/<str:token>/verschieben/", views.move_calendar, name="move"),

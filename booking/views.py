@@ -12,19 +12,22 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import time as time_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sozialamt.models import Location, Service
+from sozialamt.templatetags.office import long_date
 
 from . import lostlink, services, tasks
-from .forms import FindForm, PersonPageForm, TimeForm
+from .forms import FindForm, PersonPageForm, TimeForm, slot_value
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import over_limit, too_many_anonymous
@@ -35,21 +38,22 @@ from .selectors import (
     bookable_services,
     service_and_location,
 )
-from .sessions import expire_with_wizard_data, fresh
+from .sessions import (
+    DONE_KEY,
+    EXPIRED_KEY,
+    SESSION_DATA_TTL,
+    SESSION_KEY,
+    expire_with_wizard_data,
+    expired_choice,
+    expires_in,
+    forget_choice,
+    remember_choice,
+    session_context,
+    session_entry,
+)
 from .slots import DayPlan
 
-SESSION_KEY = "booking"
 MAX_DISTANCE_DAYS = 400
-DONE_KEY = "booking_done"
-
-
-def _session_entry(request: HttpRequest, key: str) -> dict | None:
-    """A wizard or confirmation entry of the session, dropped once it is older than the TTL."""
-    state = request.session.get(key)
-    if not isinstance(state, dict) or not fresh(state):
-        request.session.pop(key, None)
-        return None
-    return state
 
 
 def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
@@ -131,6 +135,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
     form = TimeForm(request.POST or None, slots=plan.slots if plan else ())
     if request.method == "POST" and form.is_valid():
         request.session.pop(DONE_KEY, None)  # a new booking: the last confirmation's token goes
+        request.session.pop(EXPIRED_KEY, None)
         request.session[SESSION_KEY] = {
             "service": found.pk,
             "location": place.pk,
@@ -138,7 +143,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
             "at": timezone.now().timestamp(),
         }
         expire_with_wizard_data(request)
-        return redirect("booking:details")
+        return remember_choice(redirect("booking:details"), request.session[SESSION_KEY])
     back = reverse("booking:calendar", args=[found.slug, place.slug])
     context = {"availability": avail, "plan": plan, "date": chosen, "form": form, "back": back}
     return render(request, "booking/day.html", context, status=400 if form.errors else 200)
@@ -146,7 +151,7 @@ def day(request: HttpRequest, service: str, location: str, date: str) -> HttpRes
 
 def _wizard(request: HttpRequest):
     """The service, location and time chosen so far, or None when the session has none."""
-    state = _session_entry(request, SESSION_KEY) or {}
+    state = session_entry(request, SESSION_KEY) or {}
     try:
         service = Service.objects.get(pk=state["service"])
         location = Location.objects.get(pk=state["location"])
@@ -162,7 +167,7 @@ def _wizard(request: HttpRequest):
 def details(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if wizard is None:
-        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+        return _expired_or_restart(request)
     state, service, location, start = wizard
     if request.method == "POST":
         form = PersonPageForm(request.POST)
@@ -173,8 +178,10 @@ def details(request: HttpRequest) -> HttpResponse:
             expire_with_wizard_data(request)
             return redirect("booking:review")
     else:
-        form = PersonPageForm(initial=state.get("person") or {"language": "de", "reminder": "letter"})
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        form = PersonPageForm(initial=state.get("person") or {"language": language, "reminder": "letter"})
     context = {
+        **session_context(state),
         "form": form,
         "service": service,
         "location": location,
@@ -191,12 +198,20 @@ def details(request: HttpRequest) -> HttpResponse:
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 def review(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
-    if wizard is None and request.method == "POST" and _session_entry(request, DONE_KEY):
+    if wizard is None and request.method == "POST" and session_entry(request, DONE_KEY):
         return redirect("booking:done")  # a second click on "book": show the booking made
-    if wizard is None or "person" not in wizard[0]:
-        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    if wizard is None:
+        return _expired_or_restart(request)
+    if "person" not in wizard[0]:
+        return redirect("booking:details")
     state, service, location, start = wizard
-    context = {"service": service, "location": location, "start": start, "person": state["person"]}
+    context = {
+        "service": service,
+        "location": location,
+        "start": start,
+        "person": state["person"],
+        **session_context(state),
+    }
     if request.method == "POST":
         if too_many_anonymous(request, state["person"]):
             return render(request, "booking/too_many.html", status=429)
@@ -216,8 +231,52 @@ def review(request: HttpRequest) -> HttpResponse:
             "at": timezone.now().timestamp(),
         }
         expire_with_wizard_data(request)
-        return redirect("booking:done")
+        return forget_choice(redirect("booking:done"))
     return render(request, "booking/review.html", context)
+
+
+def _expired_or_restart(request: HttpRequest) -> HttpResponse:
+    """After the data was forgotten: say so, and offer the chosen service and time again."""
+    choice = expired_choice(request)
+    try:
+        service_slug = Service.objects.values_list("slug", flat=True).get(pk=choice["service"])
+        location_slug = Location.objects.values_list("slug", flat=True).get(pk=choice["location"])
+        start = dt.datetime.fromisoformat(choice["start"])
+    except (KeyError, TypeError, ValueError, Service.DoesNotExist, Location.DoesNotExist):
+        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    service, location = service_and_location(service_slug, location_slug)
+    if not location:
+        return _restart(request, _("Bitte wählen Sie zuerst Anliegen und Zeit."))
+    day = timezone.localdate(start)
+    plan = availability(service=service, location=location, start=day, end=day).day(day)
+    free = plan is not None and any(slot.start == start for slot in plan.slots)
+    context = {
+        "service": service,
+        "location": location,
+        "start": start,
+        "still_free": free,
+        "slot_value": slot_value(start),
+        "day_url": reverse("booking:day", args=[service.slug, location.slug, day.isoformat()]),
+        "calendar_url": reverse("booking:calendar", args=[service.slug, location.slug]),
+        "ttl_minutes": int(SESSION_DATA_TTL.total_seconds() // 60),
+    }
+    return render(request, "booking/expired.html", context)
+
+
+@require_POST
+def extend(request: HttpRequest) -> HttpResponse:
+    """More time for the wizard: its data is kept another full period from now."""
+    state = session_entry(request, SESSION_KEY)
+    if state is not None:
+        state["at"] = timezone.now().timestamp()
+        request.session[SESSION_KEY] = state
+        expire_with_wizard_data(request)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"expires_in": expires_in(state) if state else 0})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("booking:details")
+    return redirect(target)
 
 
 def _booking_failed(request, error, service, location, context, token: str = "") -> HttpResponse:
@@ -247,7 +306,7 @@ def _booking_failed(request, error, service, location, context, token: str = "")
 @never_cache
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
-    booked = _session_entry(request, DONE_KEY) or {}
+    booked = session_entry(request, DONE_KEY) or {}
     appointment = appointment_for_token(booked.get("token", ""))
     if appointment is None:
         return _restart(request, _("Es gibt keine neue Buchung in dieser Sitzung."))
@@ -290,7 +349,13 @@ def cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpRe
             services.cancel_appointment(appointment=appointment)
         except services.BookingError as error:
             return render(request, "booking/cancel.html", {**context, "error": error.message}, status=400)
-        messages.success(request, _("Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere."))
+        if appointment.email or appointment.wants_letter:
+            text = _(
+                "Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere. Sie bekommen eine Bestätigung."
+            )
+        else:
+            text = _("Ihr Termin ist abgesagt. Die Zeit ist wieder frei für andere.")
+        messages.success(request, text)
         return redirect("booking:manage", token=token)
     return render(request, "booking/cancel.html", context)
 
@@ -337,12 +402,17 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         request.POST or None, slots=plan.slots if plan else (), submit_label=_("Termin verschieben")
     )
     if request.method == "POST" and form.is_valid():
+        old_start = appointment.start
         try:
             services.move_appointment(appointment=appointment, start=form.slot.start, token=token)
         except services.BookingError as error:
             context = _manage_context(request, appointment, token)
             return _booking_failed(request, error, appointment.service, appointment.location, context, token)
-        messages.success(request, _("Ihr Termin ist verschoben."))
+        messages.success(
+            request,
+            _("Ihr Termin ist verschoben. Bisher: %(old)s. Neu: %(new)s.")
+            % {"old": _moment(old_start), "new": _moment(form.slot.start)},
+        )
         return redirect("booking:manage", token=token)
     back = reverse("booking:move", args=[token])
     context = {
@@ -354,6 +424,11 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         "appointment": appointment,
     }
     return render(request, "booking/day.html", context, status=400 if form.errors else 200)
+
+
+def _moment(start: dt.datetime) -> str:
+    """Weekday, date and time as the current language writes them."""
+    return f"{long_date(start)}, {time_filter(timezone.localtime(start), 'TIME_FORMAT')}"
 
 
 @require_GET
@@ -373,7 +448,11 @@ def pdf(request: HttpRequest, appointment: Appointment, token: str) -> HttpRespo
     html = render_to_string(
         "booking/confirmation_pdf.html", _manage_context(request, appointment, token), request
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    # Tagged (PDF/UA-1: structure, language, title), as the letters are.
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    response = HttpResponse(
+        document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="termin-{appointment.code}.pdf"'
     return response
 

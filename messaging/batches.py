@@ -88,7 +88,11 @@ def _move_late_letters_to_call_list(day: dt.date) -> None:
     ).select_related("appointment")
     for message in late:
         with transaction.atomic():
-            if Message.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.CANCELLED):
+            lapsed = Message.objects.filter(pk=message.pk, status=Status.PENDING).update(
+                status=Status.CANCELLED
+            )
+            # A receipt the citizen can do without: it lapses; anything else needs a call.
+            if lapsed and message.kind != Message.Kind.RECEIPT:
                 reason = (
                     CallListEntry.Reason.CANCELLED
                     if message.kind == Message.Kind.CANCELLED

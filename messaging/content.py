@@ -54,6 +54,8 @@ def message_context(message: Message) -> dict:
         "rebooking_url": rebooking_url(),
         "find_url": find_url(),
         "phone": location.phone,
+        "phone_hours": location.phone_hours,
+        "previous_start": timezone.localtime(message.previous_start) if message.previous_start else None,
         "reason": message.reason,
         "site_url": settings.SITE_URL,
     }

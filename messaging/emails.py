@@ -18,7 +18,9 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
         text = render_to_string(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)
-        ics = appointment_ics(message.appointment, cancelled=message.kind == Message.Kind.CANCELLED)
+        ics = appointment_ics(
+            message.appointment, cancelled=message.kind in (Message.Kind.CANCELLED, Message.Kind.RECEIPT)
+        )
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -20,6 +20,7 @@ class Message(models.Model):
         CONFIRMATION = "confirmation", _("Buchungsbestätigung")
         REMINDER = "reminder", _("Erinnerung")
         CANCELLED = "cancelled", _("Absage durch das Amt")
+        RECEIPT = "receipt", _("Bestätigung der eigenen Absage")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-Mail")
@@ -47,6 +48,8 @@ class Message(models.Model):
     last_error = models.CharField(_("letzter Fehler"), max_length=500, blank=True)
     # Why the office cancelled (shown to the citizen); empty for other kinds.
     reason = models.CharField(_("Grund"), max_length=200, blank=True)
+    # The time before the last move, so that its confirmation names both; empty otherwise.
+    previous_start = models.DateTimeField(_("vorheriger Beginn"), null=True, blank=True)
     # The personal management link, known only at booking time; wiped once the e-mail is sent.
     link = models.CharField(max_length=300, blank=True)
     batch = models.ForeignKey(

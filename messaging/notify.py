@@ -34,9 +34,11 @@ def appointment_booked(appointment: Appointment, *, manage_url: str = "") -> Non
     _send_after_commit(services.schedule_messages(appointment=appointment, link=manage_url))
 
 
-def appointment_moved(appointment: Appointment, *, manage_url: str = "") -> None:
-    """A booking moved to another time: confirm the new time, reschedule the reminders."""
-    _send_after_commit(services.reschedule_messages(appointment=appointment, link=manage_url))
+def appointment_moved(appointment: Appointment, *, manage_url: str = "", previous_start=None) -> None:
+    """A booking moved to another time: confirm the new time (naming the old), reschedule the reminders."""
+    _send_after_commit(
+        services.reschedule_messages(appointment=appointment, link=manage_url, previous_start=previous_start)
+    )
 
 
 def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, reason: str = "") -> None:

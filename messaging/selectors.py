@@ -34,7 +34,7 @@ def letters_due_today(today: dt.date) -> int:
 def open_calls() -> QuerySet[CallListEntry]:
     """Citizens still to be phoned, soonest appointment first. One query."""
     return (
-        CallListEntry.objects.filter(done_at__isnull=True)
+        CallListEntry.objects.filter(done_at__isnull=True, appointment__anonymised_at__isnull=True)
         .select_related("appointment__service", "appointment__location", "appointment__counsellor")
         .order_by("appointment__start", "pk")
     )
@@ -43,7 +43,7 @@ def open_calls() -> QuerySet[CallListEntry]:
 def recent_calls(limit: int = 20) -> QuerySet[CallListEntry]:
     """The calls ticked off last, with who did it. One query."""
     return (
-        CallListEntry.objects.filter(done_at__isnull=False)
+        CallListEntry.objects.filter(done_at__isnull=False, appointment__anonymised_at__isnull=True)
         .select_related("appointment", "done_by")
         .order_by("-done_at")[:limit]
     )

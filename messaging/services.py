@@ -110,8 +110,11 @@ def schedule_messages(*, appointment: Appointment, link: str = "") -> list[int]:
 
 
 @transaction.atomic
-def reschedule_messages(*, appointment: Appointment, link: str = "") -> list[int]:
-    """A booking moved: confirm the new time and plan the reminders anew; returns the e-mails due now.
+def reschedule_messages(
+    *, appointment: Appointment, link: str = "", previous_start: dt.datetime | None = None
+) -> list[int]:
+    """A booking moved: confirm the new time (naming the old) and plan the reminders anew;
+    returns the e-mails due now.
 
     A letter already in a print batch stays there (it names the old time): the citizen goes on
     the call list instead. An e-mail in flight is left alone."""
@@ -138,6 +141,7 @@ def reschedule_messages(*, appointment: Appointment, link: str = "") -> list[int
             "queued_at": None,
             "last_error": "",
             "link": link if kind == Kind.CONFIRMATION else "",
+            "previous_start": previous_start if kind == Kind.CONFIRMATION else None,
         }
         if message is None:
             message = Message.objects.create(appointment=appointment, kind=kind, channel=channel, **values)
@@ -162,6 +166,7 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
         appointment=appointment, kind=Kind.CONFIRMATION, channel=Channel.EMAIL, defaults={"due_at": now}
     )
     fresh = {"status": Status.PENDING, "due_at": now, "attempts": 0, "sent_at": None, "link": link}
+    fresh |= {"previous_start": None}  # a new link, not a new time
     fresh |= {"claimed_at": None, "queued_at": None, "last_error": ""}
     # One being sent at this very moment is left alone (the citizen can simply ask again).
     if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
@@ -172,32 +177,52 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
 @transaction.atomic
 def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason: str = "") -> list[int]:
     """A booking was cancelled: its pending messages lapse; if the office cancelled, the citizen
-    is told through their channel (or put on the call list when a letter would come too late).
-    Returns the e-mails due now."""
-    appointment.messages.filter(status=Status.PENDING).exclude(kind=Kind.CANCELLED).update(
-        status=Status.CANCELLED, link=""
-    )
+    is told through their channel (or put on the call list when a letter would come too late);
+    if the citizen cancelled, they get a receipt. Returns the e-mails due now."""
+    appointment.messages.filter(status=Status.PENDING).exclude(
+        kind__in=[Kind.CANCELLED, Kind.RECEIPT]
+    ).update(status=Status.CANCELLED, link="")
     if not by_office:
-        return []
+        return send_receipt(appointment=appointment)
+    planned = _reachable_now(appointment)
+    if Channel.LETTER not in planned and (appointment.wants_letter or (not planned and appointment.phone)):
+        add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.CANCELLED)
+    return _notices(appointment, Kind.CANCELLED, planned, reason=reason[:200])
+
+
+def _reachable_now(appointment: Appointment) -> dict[str, dt.datetime]:
+    """When a notice about the appointment goes out by each channel that still reaches the
+    citizen: e-mail to any address given (even if they chose a letter or nothing), a letter
+    when one can still be posted before the appointment's day."""
     now = timezone.now()
     planned: dict[str, dt.datetime] = {}
-    if appointment.email:  # any address given, even if the citizen chose a letter or nothing
+    if appointment.email:
         planned[Channel.EMAIL] = now
     if appointment.wants_letter and posting_day(appointment) >= timezone.localdate(now):
         planned[Channel.LETTER] = aware(timezone.localdate(now), dt.time())
-    elif appointment.wants_letter or (not planned and appointment.phone):
-        add_to_call_list(appointment=appointment, reason=CallListEntry.Reason.CANCELLED)
+    return planned
+
+
+def _notices(appointment: Appointment, kind: str, planned: dict[str, dt.datetime], **fields) -> list[int]:
+    """Writes (or makes due again) one notice per planned channel; returns the e-mails due now."""
     queue = []
     for channel, due in planned.items():
         message, _ = Message.objects.update_or_create(
             appointment=appointment,
-            kind=Kind.CANCELLED,
+            kind=kind,
             channel=channel,
-            defaults={"due_at": due, "status": Status.PENDING, "reason": reason[:200]},
+            defaults={"due_at": due, "status": Status.PENDING, **fields},
         )
         if channel == Channel.EMAIL:
             queue.append(message.pk)
     return queue
+
+
+def send_receipt(*, appointment: Appointment) -> list[int]:
+    """The citizen cancelled: a receipt through their channel, by e-mail to any address given
+    and by letter when one can still be posted before the appointment's day (no call list:
+    the citizen knows already)."""
+    return _notices(appointment, Kind.RECEIPT, _reachable_now(appointment))
 
 
 def add_to_call_list(*, appointment: Appointment, reason: str) -> None:
@@ -273,7 +298,7 @@ def send_email_message(*, message_id: int) -> str:
 
 def _lapsed(message: Message, now: dt.datetime) -> bool:
     appointment = message.appointment
-    if message.kind == Kind.CANCELLED:
+    if message.kind in (Kind.CANCELLED, Kind.RECEIPT):  # about a cancelled booking, on purpose
         return False
     wanted = appointment.email if message.kind == Kind.CONFIRMATION else appointment.wants_email
     return appointment.status != Appointment.Status.BOOKED or appointment.start <= now or not wanted
@@ -315,7 +340,8 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Empties the personal data of past and cancelled appointments and deletes old print files.
 
     What stays is anonymous: service, location, counsellor, time, status, reminder channel,
-    language and the message rows without address or error text (for statistics)."""
+    language, the message rows without address or error text and the call-list entries (for
+    statistics)."""
     now = now or timezone.now()
     days = dt.timedelta
     cancelled_long_ago = AppointmentHistory.objects.filter(
@@ -335,7 +361,11 @@ def delete_personal_data(*, now: dt.datetime | None = None) -> dict[str, int]:
         )
     }
     Message.objects.filter(appointment__in=ids).update(link="", last_error="")
-    counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids).delete()[0]
+    # The entry itself names nobody once its appointment is emptied; it stays (ticked off) for
+    # the statistics and leaves the clerks' lists.
+    counts["call_list"] = CallListEntry.objects.filter(appointment__in=ids, done_at__isnull=True).update(
+        done_at=now
+    )
     counts["print_batches"] = _delete_print_files(now)
     # Contact locks only serialise simultaneous bookings; a day later they are of no use.
     ContactLock.objects.filter(created_at__lt=now - days(days=1)).delete()

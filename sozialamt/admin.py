@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .hours import overlapping
 from .models import WEEKDAYS, Closure, Location, OpeningHours, Service
@@ -53,14 +54,17 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(TranslationAdmin):
     list_display = ["name", "street", "city", "phone", "active"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["services"]
     inlines = [OpeningHoursInline, ClosureInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "active", "order"]}),
-        (_("Adresse und Kontakt"), {"fields": ["building", "street", "postcode", "city", "phone", "email"]}),
+        (
+            _("Adresse und Kontakt"),
+            {"fields": ["building", "street", "postcode", "city", "phone", "phone_hours", "email"]},
+        ),
         (_("Für Besucherinnen und Besucher"), {"fields": ["directions", "accessibility"]}),
         (_("Angebot"), {"fields": ["services"]}),
         (_("Erinnerungen"), {"fields": ["email_reminder_days", "letter_working_days"]}),
@@ -68,12 +72,20 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "channel", "ticket_letter", "duration_minutes", "active", "order"]
+class ServiceAdmin(TranslationAdmin):
+    list_display = [
+        "name",
+        "channel",
+        "ticket_letter",
+        "duration_minutes",
+        "target_wait_minutes",
+        "active",
+        "order",
+    ]
     list_editable = ["active", "order"]
     list_filter = ["channel", "active"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name_de"]}
+    search_fields = ["name_de"]
 
 
 @admin.register(Closure)

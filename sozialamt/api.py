@@ -15,3 +15,4 @@ api = NinjaAPI(
 
 api.add_router("/", "booking.api.router")
 api.add_router("/", "kundenzentrum.api.router")
+api.add_router("/", "stats.api.router")

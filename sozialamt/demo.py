@@ -9,8 +9,9 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
-from . import roles
+from . import demo_translations, roles
 from .models import Location, OpeningHours, Service
 
 SEED_HOURS = [  # weekday, opens, closes
@@ -95,7 +96,32 @@ DEMO_USERS = [  # username, password, full name, role (None = administrator)
 
 
 def seed_office() -> Location:
-    """Münster's Kundenzentrum with its services and the seed's opening hours."""
+    """Münster's Kundenzentrum with its services and the seed's opening hours, its texts in
+    every language of the site."""
+    with translation.override("de"):  # the base texts are German, whatever the shell's language
+        location = _seed_office()
+    _translate(location)
+    return location
+
+
+def _translate(location: Location) -> None:
+    """Fills the translations that are still empty (edits in the admin stay)."""
+    for service in location.services.filter(slug__in=demo_translations.SERVICES):
+        for language, texts in demo_translations.SERVICES[service.slug].items():
+            _fill(service, language, dict(zip(("name", "description", "documents"), texts, strict=True)))
+    for language, texts in demo_translations.LOCATION.items():
+        _fill(location, language, texts)
+
+
+def _fill(obj, language: str, texts: dict[str, str]) -> None:
+    changed = [f"{field}_{language}" for field in texts if not getattr(obj, f"{field}_{language}")]
+    for name in changed:
+        setattr(obj, name, texts[name.rsplit("_", 1)[0]])
+    if changed:
+        obj.save(update_fields=changed)
+
+
+def _seed_office() -> Location:
     location, _ = Location.objects.get_or_create(
         slug="stadthaus-3",
         defaults={

@@ -66,6 +66,14 @@ class Service(models.Model):
         validators=[MaxValueValidator(60)],
         help_text=_("1 = frühestens am nächsten Arbeitstag buchbar."),
     )
+    target_wait_minutes = models.PositiveSmallIntegerField(
+        _("Zielwartezeit in Minuten"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "Für die Statistik: Anteil der Wartenummern, die innerhalb dieser Zeit aufgerufen werden."
+        ),
+    )
     active = models.BooleanField(_("aktiv"), default=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
@@ -116,6 +124,12 @@ class Location(models.Model):
     directions = models.TextField(_("Anfahrt"), blank=True)
     accessibility = models.TextField(_("Barrierefreiheit"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    phone_hours = models.CharField(
+        _("Telefonische Erreichbarkeit"),
+        max_length=120,
+        blank=True,
+        help_text=_("z. B. Montag bis Freitag 8 bis 12 Uhr"),
+    )
     email = models.EmailField(_("E-Mail"), blank=True)
     services = models.ManyToManyField(
         Service, verbose_name=_("Angebotene Anliegen"), related_name="locations", blank=True

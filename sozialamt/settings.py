@@ -10,7 +10,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +65,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 OFFICE_PHONE = env.str("OFFICE_PHONE", default="")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes offer one field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "booking",
     "messaging",
     "kundenzentrum",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -167,8 +169,24 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day; staff sign in each morning
 SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# Every language a citizen can read the site, e-mails and letters in (the switcher shows each
+# name in its own script, from Django's language info); staff pages may stay German or English. German is the default and
+# the fallback of every text, also of the office's own content (services, directions).
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("ar", "العربيّة"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The citizen's language is kept in a cookie for a year (no personal data, needed for the
+# function; DSGVO Art. 6 (1) e).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

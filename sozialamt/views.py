@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,8 @@ from .models import Closure, Location, Service
 from .selectors import open_status, public_holidays, week_schedules
 
 UPCOMING_DAYS = 365
+# BITV 2.0 § 7: the statement names the day it was made; change it with every review.
+ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 12, 1)
 
 
 def _active_locations():
@@ -84,6 +86,17 @@ def services(request: HttpRequest) -> HttpResponse:
     )
 
 
+EASY_LANGUAGE_TOPICS = ("kundenzentrum", "termin", "mitbringen", "absagen", "hilfe")
+
+
+@require_GET
+def easy_language(request: HttpRequest, topic: str = "index") -> HttpResponse:
+    """Pages in Leichte Sprache (German only, by definition)."""
+    if topic != "index" and topic not in EASY_LANGUAGE_TOPICS:
+        raise Http404
+    return render(request, f"sozialamt/leichte_sprache/{topic}.html")
+
+
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "sozialamt/privacy.html")
@@ -91,7 +104,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "sozialamt/accessibility.html")
+    return render(request, "sozialamt/accessibility.html", {"statement_date": ACCESSIBILITY_STATEMENT_DATE})
 
 
 @login_required

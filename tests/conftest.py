@@ -54,6 +54,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts in German: a request in another language leaves it active in the
+    thread, and the office's texts are written in the active language (django-modeltranslation)."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.activate("de")
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)

@@ -25,8 +25,11 @@ def hash_token(token: str) -> str:
 
 
 def when(moment: dt.datetime) -> str:
-    """A moment as the citizen reads it, in local time."""
-    return formats.date_format(timezone.localtime(moment), "l, j. F Y, H:i")
+    """A moment as the citizen reads it: local time, weekday, date and time as the visitor's
+    language writes them."""
+    local = timezone.localtime(moment)
+    day = f"{formats.date_format(local, 'l')}, {formats.date_format(local, 'DATE_FORMAT')}"
+    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')}"
 
 
 def feed_changed_on_commit(location: Location, now: dt.datetime) -> None:

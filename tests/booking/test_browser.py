@@ -25,8 +25,11 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     page.get_by_role("link", name="Grundsicherung").click()
     expect(page.locator("h1")).to_have_text("Tag wählen")
     check(page, with_axe, "calendar" if shots else None)
-    expect(page.get_by_text("Feiertag: Erster Weihnachtstag")).to_be_visible()
-    page.get_by_role("link", name="freie Zeiten am Dienstag, 1. Dezember").click()
+    # The week grid on a wide screen (a phone gets the list of days instead).
+    expect(page.locator(".booking-calendar").get_by_text("Feiertag: Erster Weihnachtstag")).to_be_visible()
+    page.locator(".booking-calendar").get_by_role(
+        "link", name="freie Zeiten am Dienstag, 1. Dezember"
+    ).click()
     expect(page.locator("h1")).to_contain_text("Freie Zeiten am Dienstag, 1. Dezember 2026")
     check(page, with_axe, "day" if shots else None)
     page.get_by_label("09:00").check()
@@ -62,10 +65,16 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     page.get_by_role("link", name="Termin verschieben").click()
     expect(page.locator("h1")).to_contain_text("neuen Tag wählen")
     check(page, with_axe)
-    page.get_by_role("link", name="freie Zeiten am Mittwoch, 2. Dezember").click()
+    page.locator(".booking-calendar").get_by_role(
+        "link", name="freie Zeiten am Mittwoch, 2. Dezember"
+    ).click()
     page.get_by_label("10:30").check()
     page.get_by_role("button", name="Termin verschieben").click()
     expect(page.locator(".alert-success")).to_contain_text("verschoben")
+    # What happened, with both times.
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Bisher: Dienstag, 1. Dezember 2026, 09:00. Neu: Mittwoch, 2. Dezember 2026, 10:30."
+    )
     check(page, with_axe, "manage" if shots else None)
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)

@@ -303,8 +303,13 @@ def test_an_abandoned_wizard_forgets_the_personal_data_after_half_an_hour(
     client.post("/termin/angaben/", {**PERSON, "rendered": rendered()})
     assert client.session["booking"]["person"]["name"] == "Erika Mustermann"
     clock.shift(dt.timedelta(minutes=31))
-    assert client.get("/termin/pruefen/").status_code == 302
-    assert "booking" not in client.session
+    response = client.get("/termin/pruefen/")
+    assert "booking" not in client.session and "Erika" not in str(dict(client.session))
+    # The page says honestly what happened and offers the same service and time again.
+    page = response.content.decode()
+    assert response.status_code == 200 and "Die Zeit für Ihre Buchung ist abgelaufen" in page
+    assert "Grundsicherung" in page and "Diese Zeit wieder wählen" in page
+    assert "Bitte wählen Sie zuerst Anliegen und Zeit." not in page
 
 
 def test_the_nightly_task_deletes_expired_sessions(client, counsellor):
@@ -377,8 +382,8 @@ def test_post_is_offered_only_in_the_languages_letters_and_emails_exist_in(clien
 
     choose_time(client)
     choices = [value for value, _label in PersonPageForm().fields["language"].choices]
-    assert choices == ["de", "en"]
-    response = client.post("/termin/angaben/", {**PERSON, "language": "tr", "rendered": rendered()})
+    assert choices == ["de", "en", "tr", "ar", "uk", "ru"]
+    response = client.post("/termin/angaben/", {**PERSON, "language": "fr", "rendered": rendered()})
     assert response.status_code == 400 and "language" in response.context["form"].errors
 
 
@@ -470,3 +475,9 @@ def test_the_find_page_is_rate_limited_and_refuses_bad_input_next_to_the_field(c
     settings.BOOKING_FIND_PER_HOUR = 2
     codes = [client.post(FIND, {"code": "K7M-4QX9", "postcode": "48153"}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_forged_choice_cookie_only_restarts_the_wizard(client, counsellor):
+    client.cookies["booking_choice"] = '{"service": 1, "location": 1, "start": "2026-12-01T08:00:00+00:00"}'
+    response = client.get("/termin/pruefen/")
+    assert response.status_code == 302 and response.url.startswith("/termin/")

@@ -65,7 +65,7 @@ def test_the_letter_pdf_embeds_its_fonts_and_is_tagged(clock, book):
     fonts = reader.pages[0]["/Resources"]["/Font"]
     for font in fonts.values():
         descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-        assert "DejaVu-Sans" in descriptor["/FontName"] and "/FontFile2" in descriptor
+        assert "Noto-Sans" in descriptor["/FontName"] and "/FontFile2" in descriptor
 
 
 def test_a_long_address_is_wrapped_in_the_window_never_cut(clock, book):

@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from booking.models import Appointment, AppointmentHistory, PersonalDataAccess
 from messaging.models import CallListEntry, Message, PrintBatch
+from messaging.selectors import open_calls, recent_calls
 from messaging.tasks import delete_personal_data
 from tests.factories import AppointmentFactory
 
@@ -59,7 +60,9 @@ def test_personal_data_goes_30_days_after_the_appointment_and_statistics_stay(at
     ) * 7
     assert recent.anonymised_at is None and recent.name and recent.email == "buerger@example.org"
     assert old.messages.get().last_error == ""
-    assert not CallListEntry.objects.exists()
+    entry = CallListEntry.objects.get()  # kept for the statistics, ticked off, off the lists
+    assert entry.done_at == NOW and entry.done_by is None
+    assert not open_calls().exists() and not recent_calls().exists()
     assert statistics() == before  # service, location, status, time stay for the statistics
     assert delete_personal_data()["appointments"] == 0  # run twice: nothing more to do
 

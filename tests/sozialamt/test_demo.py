@@ -70,3 +70,21 @@ def test_a_production_run_after_a_demo_run_replaces_the_published_secrets(settin
     call_command("load_demo", allow_production=True, stdout=StringIO())
     assert not get_user_model().objects.get(username="admin").check_password("demo-admin")
     assert client.get("/kundenzentrum/kiosk/stadthaus-3/?token=demo-kiosk").status_code == 403
+
+
+def test_the_demo_office_speaks_every_language_of_the_site_and_keeps_admin_edits(settings):
+    from django.utils import translation
+
+    load(settings)
+    service = Service.objects.get(slug="grundsicherung")
+    location = Location.objects.get()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            assert service.name and service.description and service.document_list, language
+            assert location.directions and location.accessibility and location.phone_hours, language
+    assert service.name_de == "Grundsicherung im Alter und bei Erwerbsminderung"
+    assert service.name_ar.startswith("الضمان الأساسي") and service.name_uk.startswith("Grundsicherung (")
+    Service.objects.filter(pk=service.pk).update(name_en="Basic income support")
+    load(settings)
+    service.refresh_from_db()
+    assert service.name_en == "Basic income support"
