@@ -1,7 +1,10 @@
 """Per-client rate limits (django-ratelimit, counting in the cache), keyed by client_ip."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
 
@@ -40,3 +43,18 @@ def too_many_anonymous(request: HttpRequest, person: dict) -> bool:
     if person.get("email") or person.get("phone"):
         return False
     return over_limit(request, "anonymous", settings.BOOKING_ANONYMOUS_PER_HOUR, window=3600)
+
+
+def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
+    """Refuses a client that sends too many requests of this kind (429 with a page)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods and over_limit(request, scope, getattr(settings, setting)):
+                return render(request, "booking/too_many.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -30,7 +30,7 @@ from . import lostlink, services, tasks
 from .forms import FindForm, PersonPageForm, TimeForm, slot_value
 from .ics import appointment_ics
 from .models import Appointment
-from .ratelimit import over_limit, too_many_anonymous
+from .ratelimit import over_limit, rate_limited, too_many_anonymous
 from .selectors import (
     Availability,
     appointment_for_token,
@@ -54,21 +54,6 @@ from .sessions import (
 from .slots import DayPlan
 
 MAX_DISTANCE_DAYS = 400
-
-
-def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
-    """Refuses a client that sends too many requests of this kind (429 with a page)."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method in methods and over_limit(request, scope, getattr(settings, setting)):
-                return render(request, "booking/too_many.html", status=429)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _service_or_none(slug: str) -> Service | None:

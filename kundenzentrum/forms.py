@@ -52,7 +52,7 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Anmelden"), action)
+        self.helper = _helper(_("Ankunft melden"), action)
 
 
 class TransferForm(forms.Form):

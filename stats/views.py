@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from sozialamt import roles
 
 from . import charts, definitions, export
-from .forms import ScopeForm
+from .forms import ScopeForm, default_range
 from .report import build_report
 
 TABLE_KEYS = (
@@ -25,7 +25,12 @@ TABLE_KEYS = (
 
 
 def _form(request: HttpRequest) -> ScopeForm:
-    return ScopeForm(request.GET)
+    """The filter as sent; a range left out shows the default four weeks in its fields."""
+    data = request.GET.copy()
+    first, last = default_range()
+    if not data.get("start") and not data.get("end"):
+        data["start"], data["end"] = first.isoformat(), last.isoformat()
+    return ScopeForm(data)
 
 
 @roles.role_required(roles.TEAM_LEAD)

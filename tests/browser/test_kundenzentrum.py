@@ -83,7 +83,7 @@ def test_a_morning_in_the_kundenzentrum(page, new_page, location, walk_in_servic
         expect(page.locator(".kz-receipt .kz-number")).to_have_text("A-002")
         page.goto(f"/kundenzentrum/infotheke/{location.slug}/")
         page.get_by_label("Buchungsnummer").fill("k7qx2m")
-        page.get_by_role("button", name="Anmelden").click()
+        page.get_by_role("button", name="Ankunft melden").click()
         expect(page.locator(".kz-receipt .kz-number")).to_have_text("T-001")
         expect(page.locator(".kz-receipt")).to_contain_text("Termin um 10:00 Uhr")
 

@@ -41,6 +41,8 @@ def test_the_default_is_the_last_four_weeks_with_the_four_before(client, team_le
     scope = client.get(URL).context["report"].scope
     assert (scope.start, scope.end) == (dt.date(2026, 11, 7), dt.date(2026, 12, 4))
     assert (scope.previous_start, scope.previous_end) == (dt.date(2026, 10, 10), dt.date(2026, 11, 6))
+    html = client.get(URL).content.decode()  # the fields show the range the figures are for
+    assert 'name="start" value="2026-11-07"' in html and 'name="end" value="2026-12-04"' in html
 
 
 def test_the_staff_start_page_links_to_it_for_team_leads_only(client, team_lead, clerk):
