@@ -19,6 +19,7 @@ clerk calling once; nothing else is sent in between.
 import argparse
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import threading
@@ -48,18 +49,6 @@ CLERKS, KIOSKS, SCREENS = 20, 5, 50
 TIMEOUT = 10
 ROUNDS = 3
 ERRORS: Counter = Counter()
-
-
-# Not the standard library's statistics: python puts bench/ first on the path, and
-# bench/statistics.py would be imported instead.
-def _median(values) -> float:
-    found = sorted(values)
-    return (found[(len(found) - 1) // 2] + found[len(found) // 2]) / 2
-
-
-def _mean(values) -> float:
-    found = list(values)
-    return sum(found) / len(found)
 
 
 def setup_database(call_pool: int) -> dict:
@@ -338,11 +327,11 @@ def phase_load(base: str, data: dict, seconds: float) -> dict:
     return {
         "calls": len(every_call),
         "duplicate_calls_clients": len(every_call) - len(set(every_call)),
-        "call_next_median_ms": round(_median(latencies) * 1000, 1) if latencies else None,
+        "call_next_median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "issued": dict(issued),
         "polls": dict(polls),
         "sql_per_poll": {status: round(poll_queries[status] / n, 3) for status, n in polls.items()},
-        "sql_per_call_next": round(_mean(q for c in clerks for q in c.queries), 1),
+        "sql_per_call_next": round(statistics.mean(q for c in clerks for q in c.queries), 1),
         "lock_wait_samples": {k: v for k, v in locks.items() if k != "__samples__"},
         "lock_samples_taken": locks["__samples__"],
     }
@@ -431,7 +420,7 @@ def phase_throughput(base: str, data: dict, seconds: float, threads: int) -> dic
     for _round in range(ROUNDS):
         trivial_rounds.append(hammer(threads, seconds / ROUNDS, trivial))
         call_rounds.append(hammer_call_next(base, pool, threads, seconds / ROUNDS, stats))
-    trivial_rps, call_rps = _mean(trivial_rounds), _mean(call_rounds)
+    trivial_rps, call_rps = statistics.mean(trivial_rounds), statistics.mean(call_rounds)
     poll_rps = hammer(threads, seconds, lambda i: poll(i, {"If-None-Match": etag}))
     poll_200_rps = hammer(threads, seconds, lambda i: poll(i, {}))
     latencies, called = stats["latencies"], stats["called"]
@@ -441,8 +430,8 @@ def phase_throughput(base: str, data: dict, seconds: float, threads: int) -> dic
         "display_poll_304_rps": round(poll_rps, 1),
         "display_poll_200_rps": round(poll_200_rps, 1),
         "call_next_rps": round(call_rps, 1),
-        "call_next_median_ms": round(_median(latencies) * 1000, 1) if latencies else None,
-        "sql_per_call_next": round(_mean(stats["queries"]), 1) if stats["queries"] else None,
+        "call_next_median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "sql_per_call_next": round(statistics.mean(stats["queries"]), 1) if stats["queries"] else None,
         "call_pool_exhausted_threads": stats["exhausted"],
         "rounds_trivial_rps": [round(r) for r in trivial_rounds],
         "rounds_call_next_rps": [round(r) for r in call_rounds],
