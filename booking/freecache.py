@@ -4,7 +4,9 @@ A location has a version (admin edits of its hours, closures, counsellors or ser
 it) and each of its days a stamp (a booking change on that day replaces it). A cached entry
 keeps the version and stamp it was worked out under, and counts only while they are still
 current: a change makes exactly the entries it touches stale, so a booking on 3 December leaves
-10 December's free times cached. The versions and the entries come in one round trip. A reader
+10 December's free times cached. The versions and the entries come in one round trip. Which
+service and location a pair of slugs names is cached the same way under a catalogue version
+that any edit of services, locations or their offers replaces. A reader
 that raced a change wrote the old version or stamp into its entry, which then counts for
 nobody. Entries expire after BOOKING_FREE_TIMES_CACHE_SECONDS, and a missing version or stamp
 reads as "0", so a cache that lost its data starts afresh. The cache only spares work: a
@@ -66,6 +68,32 @@ class Lookup:
                 {key: (self.tag(key), value) for key, value in values.items()},
                 timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS,
             )
+
+
+# Which active service is offered at which active location under which slugs: replaced by any
+# edit of a service, a location or what a location offers (rare admin edits).
+CATALOGUE_KEY = "booking:free:catalogue"
+
+
+def catalogue_get(key: str) -> tuple[object | None, str]:
+    """A cached catalogue entry (None when missing or older than the last edit) and the
+    catalogue version to store a new one under, in one round trip."""
+    if not enabled():
+        return None, "0"
+    found = cache.get_many([CATALOGUE_KEY, key])
+    version, entry = found.get(CATALOGUE_KEY, "0"), found.get(key)
+    return (entry[1] if entry is not None and entry[0] == version else None), version
+
+
+def catalogue_put(key: str, version: str, value) -> None:
+    """Caches a catalogue entry worked out under the version read before."""
+    if enabled():
+        cache.set(key, (version, value), timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS)
+
+
+def catalogue_changed() -> None:
+    """A service, a location or what a location offers was edited."""
+    _replace_twice({CATALOGUE_KEY})
 
 
 def days_changed(location_id: int, days: Iterable[dt.date]) -> None:

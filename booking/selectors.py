@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from .slots import (
     DayPlan,
     Slot,
     day_candidates,
+    day_masks,
     day_starts,
     free_counsellors,
     midnight,
@@ -251,32 +251,26 @@ def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 
 
 def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None) -> dict:
-    """The booked times of the counsellors on the (sorted) days, by local day and counsellor.
-    One query on the index (counsellor, start), for those days only."""
+    """The busy units and bookings of the counsellors on the (sorted) days, by local day and
+    counsellor (see slots.day_masks). One query on the index (counsellor, start), for those
+    days only."""
     if not counsellors or not days:
         return {}
     on_days = Q()
     for first, last in _runs(days):
         range_start, range_end = day_range(first, last)
         on_days |= Q(start__lt=range_end, end__gt=range_start)
-    start, end = days[0], days[-1]
     booked = (
         Appointment.objects.filter(on_days, counsellor__in=counsellors)
         .exclude(status=Appointment.Status.CANCELLED)
         .exclude(pk=ignore)
+        .order_by()
         .values_list("counsellor_id", "start", "end")
     )
-    busy: dict[dt.date, dict[int, list]] = {}
-    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 2)]
+    span = [days[0] + dt.timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
     tz = timezone.get_default_timezone()
-    midnights = [dt.datetime.combine(d, dt.time(), tzinfo=tz).timestamp() for d in days]
-    for pk, b_start, b_end in booked:
-        # The local day by the midnights around it, cheaper than a time zone conversion a row.
-        first = max(bisect.bisect_right(midnights, b_start.timestamp()) - 1, 0)
-        last = bisect.bisect_left(midnights, b_end.timestamp()) - 1
-        for n in range(first, max(last, first) + 1):  # an appointment past midnight: both days
-            busy.setdefault(days[n], {}).setdefault(pk, []).append((b_start, b_end))
-    return busy
+    midnights = [midnight(d, tz) for d in [*span, days[-1] + dt.timedelta(days=1)]]
+    return dict(zip(span, day_masks(booked, midnights), strict=True))
 
 
 def hash_token(token: str) -> str:
@@ -307,7 +301,11 @@ def bookable_services():
 
 def service_and_location(service_slug: str, location_slug: str) -> tuple[Service | None, Location | None]:
     """An active appointment service and an active location offering it, by their slugs;
-    (None, None) when there is no such pair. One query."""
+    (None, None) when there is no such pair. One query, none while cached (freecache)."""
+    key = f"booking:free:pair:{service_slug}:{location_slug}"
+    pair, version = freecache.catalogue_get(key)
+    if pair is not None:
+        return pair
     offered = (
         Location.services.through.objects.select_related("service", "location")
         .filter(
@@ -317,4 +315,7 @@ def service_and_location(service_slug: str, location_slug: str) -> tuple[Service
         )
         .first()
     )
-    return (offered.service, offered.location) if offered else (None, None)
+    if offered is None:  # not cached: unknown slugs must not fill the cache
+        return None, None
+    freecache.catalogue_put(key, version, (offered.service, offered.location))
+    return offered.service, offered.location

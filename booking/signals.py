@@ -2,7 +2,8 @@
 
 Appointments from anywhere (services, admin, another app) touch their location's day; a move
 also touches the day it left, which only the service knows. Admin edits of hours, closures,
-counsellors and services touch whole locations.
+counsellors and services touch whole locations; edits of services, locations and what a
+location offers also the catalogue (which slugs name which pair).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -34,6 +35,8 @@ def _locations_of(instance) -> list[int]:
 
 def _edited(sender, instance, **kwargs) -> None:
     freecache.locations_changed(_locations_of(instance))
+    if isinstance(instance, Service | Location):
+        freecache.catalogue_changed()
 
 
 def _services_changed(sender, instance, action: str, model, pk_set, **kwargs) -> None:
@@ -43,6 +46,8 @@ def _services_changed(sender, instance, action: str, model, pk_set, **kwargs) ->
     if model is Location and pk_set:  # service.locations.remove(...): the removed ones too
         ids |= pk_set
     freecache.locations_changed(ids)
+    if sender is Location.services.through:
+        freecache.catalogue_changed()
 
 
 def connect() -> None:

@@ -25,6 +25,9 @@ from sozialamt.hours import Day, aware
 Interval = tuple[dt.datetime, dt.datetime]
 # (offset of the starts in their unit in seconds, units a start touches, mask of the starts)
 Candidates = tuple[tuple[int, int, int], ...]
+# (mask of the busy units, number of bookings) of one counsellor on one day
+Busy = tuple[int, int]
+NOT_BUSY: Busy = (0, 0)
 EPOCH = dt.datetime(2000, 1, 3, tzinfo=dt.UTC)
 UNIT = dt.timedelta(minutes=5)  # booking.models.UNIT_MINUTES
 
@@ -155,16 +158,32 @@ def day_candidates(
     return tuple((offset, touched, mask) for (offset, touched), mask in sorted(groups.items()))
 
 
-def busy_units(busy: Iterable[Interval], day_start: dt.datetime) -> int:
-    """The mask of the units the intervals touch on the day that starts at day_start."""
-    mask = 0
-    for start, end in busy:
-        first, count = _touched(start, end, day_start)
-        if first < 0:  # began the day before
-            count, first = count + first, 0
-        if count > 0:
-            mask |= ((1 << count) - 1) << first
-    return mask
+def day_masks(
+    booked: Iterable[tuple[int, dt.datetime, dt.datetime]], midnights: Sequence[dt.datetime]
+) -> list[dict[int, Busy]]:
+    """Per day (from each midnight to the next, UTC instants) and counsellor: the mask of the
+    units the booked intervals touch and how many intervals touch the day.
+
+    Integer unit numbers from the first midnight, so a row costs two subtractions and a shift."""
+    base = midnights[0]
+    edges = [(m - base) // UNIT for m in midnights]
+    day_of = [n for n in range(len(edges) - 1) for _unit in range(edges[n], edges[n + 1])]
+    found: list[dict[int, Busy]] = [{} for _ in edges[1:]]
+    for pk, start, end in booked:
+        first, last = (start - base) // UNIT, -((base - end) // UNIT)
+        n = day_of[first] if 0 <= first < len(day_of) else -1
+        if n >= 0 and last <= edges[n + 1]:  # within one day, as nearly every booking
+            spans: Iterable[tuple[int, int, int]] = ((n, first - edges[n], last - edges[n]),)
+        else:  # began before the first day or ends after a midnight: each day it touches
+            spans = [
+                (n, max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n])
+                for n in range(len(found))
+                if edges[n] < last and first < edges[n + 1]
+            ]
+        for n, low, high in spans:
+            mask, count = found[n].get(pk, NOT_BUSY)
+            found[n][pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
+    return found
 
 
 def runs(free: int, length: int) -> int:
@@ -185,13 +204,13 @@ def free_starts(candidates: Candidates, busy: int) -> Candidates:
 
 def day_starts(
     counsellors: Iterable[tuple[int, Candidates]],
-    busy: Mapping[int, Sequence[Interval]],
+    busy: Mapping[int, Busy],
     day_start: dt.datetime,
 ) -> list[dt.datetime]:
     """Every start at which at least one counsellor is free, in order."""
     union: dict[tuple[int, int], int] = {}
     for counsellor, candidates in counsellors:
-        for offset, touched, mask in free_starts(candidates, busy_units(busy.get(counsellor, ()), day_start)):
+        for offset, touched, mask in free_starts(candidates, busy.get(counsellor, NOT_BUSY)[0]):
             union[offset, touched] = union.get((offset, touched), 0) | mask
     found = []
     for (offset, _touched_units), mask in union.items():
@@ -204,7 +223,7 @@ def day_starts(
 
 def free_counsellors(
     counsellors: Iterable[tuple[int, Candidates]],
-    busy: Mapping[int, Sequence[Interval]],
+    busy: Mapping[int, Busy],
     day_start: dt.datetime,
     start: dt.datetime,
     duration: dt.timedelta,
@@ -215,11 +234,10 @@ def free_counsellors(
     key = (int(((start - day_start) % UNIT).total_seconds()), touched)
     free = []
     for counsellor, candidates in counsellors:
-        booked = busy.get(counsellor, ())
-        blocked = busy_units(booked, day_start)
+        blocked, load = busy.get(counsellor, NOT_BUSY)
         for offset, length, mask in candidates:
             if (offset, length) == key and mask >> unit & 1 and not blocked >> unit & ((1 << length) - 1):
-                free.append((len(booked), counsellor))
+                free.append((load, counsellor))
     return tuple(counsellor for _load, counsellor in sorted(free))
 
 

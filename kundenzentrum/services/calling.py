@@ -11,7 +11,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,9 +68,11 @@ def call_next_ticket(
     The clerk must be signed in to the desk today (else QueueError) and, if roles_needed is
     given, hold one of those roles (sozialamt.roles, else PermissionDenied)."""
     now = now or timezone.now()
-    if roles_needed and not roles.has_role(user, *roles_needed):
+    if roles_needed and not roles.is_verified(user):  # a role counts only after the second factor
         raise PermissionDenied
-    session = _session(desk_id, user, now)
+    session = _session(desk_id, user, now, roles_needed)
+    if roles_needed and not (session.allowed if session is not None else roles.has_role(user, *roles_needed)):
+        raise PermissionDenied
     if session is None or session.holding:
         current = current_ticket(user)
         if current is not None:
@@ -85,14 +87,20 @@ def call_next_ticket(
         return current_ticket(user)
 
 
-def _session(desk_id: int, user: AbstractBaseUser, now: dt.datetime) -> DeskSession | None:
-    """The clerk's session at this desk today with its desk and location, and whether the clerk
-    holds a called ticket already: one query for every check before the claim."""
+def _session(
+    desk_id: int, user: AbstractBaseUser, now: dt.datetime, roles_needed: tuple[str, ...]
+) -> DeskSession | None:
+    """The clerk's session at this desk today with its desk and location, whether the clerk
+    holds a called ticket already and has one of the roles: one query for every check before
+    the claim."""
     holding = Ticket.objects.filter(clerk=user, status__in=Ticket.ACTIVE)
+    allowed = (
+        Exists(roles.members(*roles_needed).filter(pk=OuterRef("user_id"))) if roles_needed else Value(True)
+    )
     return (
         DeskSession.objects.select_related("desk__location")
         .filter(desk_id=desk_id, user=user, ended_at__isnull=True, day=timezone.localdate(now))
-        .annotate(holding=Exists(holding))
+        .annotate(holding=Exists(holding), allowed=allowed)
         .first()
     )
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from booking.selectors import availability
+from booking.selectors import availability, service_and_location
 from booking.services import book_appointment, cancel_appointment, move_appointment
 from tests.booking.conftest import TUESDAY_9
 from tests.factories import AppointmentFactory, ClosureFactory, CounsellorFactory
@@ -92,3 +92,23 @@ def test_an_admin_edit_of_the_location_shows_in_the_free_times_at_once(
 def test_the_cached_free_times_cost_no_query(clock, counsellor, location, appointment_service):
     availability(service=appointment_service, location=location)
     assert count_queries(lambda: availability(service=appointment_service, location=location)) == 0
+
+
+def test_the_pair_of_slugs_is_cached_until_an_admin_edits_the_location_or_service(
+    counsellor, location, appointment_service
+):
+    slugs = (appointment_service.slug, location.slug)
+    assert service_and_location(*slugs) == (appointment_service, location)
+    assert count_queries(lambda: service_and_location(*slugs)) == 0
+    location.active = False
+    location.save()
+    assert service_and_location(*slugs) == (None, None)
+    location.active = True
+    location.save()
+    assert service_and_location(*slugs) == (appointment_service, location)
+    location.services.remove(appointment_service)
+    assert service_and_location(*slugs) == (None, None)
+    location.services.add(appointment_service)
+    appointment_service.active = False
+    appointment_service.save()
+    assert service_and_location(*slugs) == (None, None)

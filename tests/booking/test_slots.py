@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from booking.slots import (
     CounsellorPlan,
-    busy_units,
     day_candidates,
+    day_masks,
     day_starts,
     free_counsellors,
     midnight,
@@ -28,8 +28,10 @@ def plan(day, counsellors, busy=None, duration=30, step=15, week=WEEK, holidays=
     length, grid = dt.timedelta(minutes=duration), dt.timedelta(minutes=step)
     candidates = [(c.id, day_candidates(c, office_day, TZ, length, grid)) for c in counsellors]
     start_of_day = midnight(day, TZ)
-    starts = day_starts(candidates, busy or {}, start_of_day)
-    return office_day, {s: free_counsellors(candidates, busy or {}, start_of_day, s, length) for s in starts}
+    booked = [(pk, start, end) for pk, intervals in (busy or {}).items() for start, end in intervals]
+    [masks] = day_masks(booked, [start_of_day, midnight(day + dt.timedelta(days=1), TZ)])
+    starts = day_starts(candidates, masks, start_of_day)
+    return office_day, {s: free_counsellors(candidates, masks, start_of_day, s, length) for s in starts}
 
 
 def full_day(pk=1, absences=()):
@@ -99,11 +101,28 @@ def test_k_free_units_in_a_row_are_k_shifts_and_ands():
     assert runs(0b1111_0000, 4) == 0b0001_0000
 
 
+def busy_mask(intervals):
+    start = midnight(MONDAY, TZ)
+    [masks] = day_masks(
+        [(1, a, b) for a, b in intervals], [start, midnight(MONDAY + dt.timedelta(days=1), TZ)]
+    )
+    return masks[1]
+
+
 def test_a_busy_interval_marks_every_unit_it_touches():
     start = midnight(MONDAY, TZ)
-    assert busy_units([(start + dt.timedelta(minutes=7), start + dt.timedelta(minutes=16))], start) == 0b1110
+    assert busy_mask([(start + dt.timedelta(minutes=7), start + dt.timedelta(minutes=16))]) == (0b1110, 1)
     yesterday = (start - dt.timedelta(minutes=10), start + dt.timedelta(minutes=5))
-    assert busy_units([yesterday], start) == 0b1
+    assert busy_mask([yesterday]) == (0b1, 1)
+
+
+def test_an_interval_past_midnight_counts_on_both_days():
+    start, tomorrow = midnight(MONDAY, TZ), midnight(MONDAY + dt.timedelta(days=1), TZ)
+    late = (tomorrow - dt.timedelta(minutes=10), tomorrow + dt.timedelta(minutes=5))
+    today, next_day = day_masks([(1, *late)], [start, tomorrow, midnight(MONDAY + dt.timedelta(days=2), TZ)])
+    units_today = (tomorrow - start) // dt.timedelta(minutes=5)
+    assert today[1] == (0b11 << (units_today - 2), 1)
+    assert next_day[1] == (0b1, 1)
 
 
 def local_starts(day, step, opens=dt.time(8), duration=30):

@@ -25,8 +25,8 @@ def issue(location, service):
 def test_call_next_costs_the_same_few_queries_however_long_the_queue(
     location, walk_in_service, desk, signed_in_clerk
 ):
-    # Desk session with desk and held ticket, BEGIN, due appointments (none), walk-ins (locked),
-    # update, history, COMMIT.
+    # Desk session with desk, held ticket and role, BEGIN, due appointments (none), walk-ins
+    # (locked), update, history, COMMIT.
     for _ in range(3):
         issue(location, walk_in_service)
     called = []
@@ -55,12 +55,13 @@ def test_call_next_costs_the_same_few_queries_however_long_the_queue(
 def test_the_call_next_request_costs_a_fixed_number_of_queries(
     client, location, walk_in_service, desk, signed_in_clerk
 ):
-    # Session and user, the second-factor device, the role (groups), then the call itself.
+    # Session and user, the second-factor device, then the call itself (the role checked in
+    # its first query).
     issue(location, walk_in_service)
     sign_in(client, signed_in_clerk)
     responses = []
     url = f"{BASE}/desks/{desk.pk}/call-next"
-    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 11
+    assert count_queries(lambda: responses.append(client.post(url, content_type="application/json"))) == 10
     assert responses[0].json()["number"] == "A-001"
 
 

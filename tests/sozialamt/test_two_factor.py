@@ -167,3 +167,13 @@ def test_deleting_the_devices_in_the_admin_makes_the_user_set_up_again(client, a
     _password_only(client, clerk)
     response = client.get(reverse("otp-verify"))
     assert response["Location"].startswith(reverse("otp-setup"))
+
+
+def test_a_service_that_needs_a_role_refuses_a_user_without_the_second_factor(clerk, location):
+    from django.core.exceptions import PermissionDenied
+
+    from kundenzentrum import services
+
+    desk = DeskFactory(location=location)
+    with pytest.raises(PermissionDenied):
+        services.call_next_ticket(desk_id=desk.pk, user=clerk, roles_needed=(roles.CLERK,))

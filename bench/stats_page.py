@@ -8,7 +8,7 @@ and streams the year's ticket CSV, measuring Python's peak memory (tracemalloc) 
 bytes sent.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_stats_bench REDIS_URL=redis://127.0.0.1:6379/3 \\
-        .venv/bin/python bench/statistics.py [--rounds 15] [--keep]
+        .venv/bin/python bench/stats_page.py [--rounds 15] [--keep]
 """
 
 import argparse
