@@ -171,6 +171,8 @@ def test_the_booking_pages_reflow_at_320_px(open_in, clock, counsellor, relaxed_
     expect(page.locator(".booking-code")).to_be_visible()
     no_sideways_scrolling(page)
     page.locator("a[href$='/absagen/']").click()
+    expect(page).to_have_url(re.compile(r"/absagen/$"))  # measured once the cancel page is there
+    page.wait_for_load_state()
     no_sideways_scrolling(page)
     for path in PUBLIC_PAGES:
         page.goto(path)
