@@ -76,6 +76,9 @@ class Workers:
         command = [sys.executable, "-m", "celery", "-A", "sozialamt", "worker", "--pool=solo"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
         command += [f"--hostname=reminders-test-{len(self.processes)}@%h"]
+        return self._spawn(command, env)
+
+    def _spawn(self, command: list[str], env: dict) -> subprocess.Popen:
         process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
@@ -98,16 +101,7 @@ class Workers:
         }
         command = [sys.executable, "-m", "celery", "-A", "sozialamt", "beat", "--loglevel=INFO", "--pidfile="]
         command += ["--scheduler=django_celery_beat.schedulers:DatabaseScheduler"]
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.processes.append(process)
-        return process
+        return self._spawn(command, env)
 
     def kill(self, process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
