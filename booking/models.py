@@ -90,6 +90,9 @@ class Appointment(models.Model):
     """A booked consultation. Personal fields are emptied after the retention period."""
 
     class Status(models.TextChoices):
+        # An online booking with an e-mail address holds its time until confirm_until; the
+        # citizen's click on the link in the e-mail makes it booked, else it is released.
+        PENDING = "pending", _("unbestätigt")
         BOOKED = "booked", _("gebucht")
         CHECKED_IN = "checked_in", _("angemeldet vor Ort")
         DONE = "done", _("erledigt")
@@ -98,12 +101,20 @@ class Appointment(models.Model):
 
     # Allowed status moves; every move writes an AppointmentHistory row.
     TRANSITIONS = {
+        Status.PENDING: {Status.BOOKED, Status.CANCELLED},
         Status.BOOKED: {Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW},
         Status.CHECKED_IN: {Status.DONE, Status.NO_SHOW},
         Status.DONE: set(),
         Status.NO_SHOW: set(),
         Status.CANCELLED: set(),
     }
+
+    class Channel(models.TextChoices):
+        """How the booking reached the office (for the statistics)."""
+
+        ONLINE = "online", _("online")
+        PHONE = "phone", _("telefonisch")
+        COUNTER = "counter", _("vor Ort")
 
     class Reminder(models.TextChoices):
         EMAIL = "email", _("per E-Mail")
@@ -138,6 +149,8 @@ class Appointment(models.Model):
     end = models.DateTimeField(_("Ende"))
     status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.BOOKED)
     created_at = models.DateTimeField(_("gebucht am"), auto_now_add=True)
+    confirm_until = models.DateTimeField(_("bestätigen bis"), null=True, blank=True)
+    channel = models.CharField(_("Buchungsweg"), max_length=8, choices=Channel, default=Channel.ONLINE)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gebucht von (Mitarbeitende)"),

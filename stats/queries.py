@@ -39,9 +39,6 @@ from messaging.models import CallListEntry, Message, PrintBatch
 from sozialamt.models import Location, Service
 
 CURRENT, PREVIOUS = 1, 0
-# Where a booking came from. Until staff can book on behalf of a caller, every booking is
-# counted as online; then this becomes F("channel").
-BOOKING_CHANNEL = Value("online", output_field=CharField())
 CLOSED_TICKET = (Ticket.Status.SERVED, Ticket.Status.NOT_SERVED, Ticket.Status.NO_SHOW)
 
 
@@ -232,7 +229,7 @@ def appointment_days(scope: Scope) -> list[dict]:
     [{day, status, channel, reminder, n}]. One query."""
     return list(
         appointments(scope)
-        .annotate(day=TruncDate("start"), channel=BOOKING_CHANNEL)
+        .annotate(day=TruncDate("start"))
         .values("day", "status", "channel", "reminder")
         .annotate(n=Count("pk"))
         .order_by("day")
