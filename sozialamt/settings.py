@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sozialamt",
     "booking",
     "messaging",
+    "workspace",
     "kundenzentrum",
     "stats",
 ]

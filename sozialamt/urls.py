@@ -19,6 +19,7 @@ urlpatterns = [
     path("intern/anmelden/einrichten/", twofactor.setup, name="otp-setup"),
     path("intern/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("intern/", include("messaging.urls")),
+    path("intern/", include("workspace.urls")),
     path("intern/statistik/", include("stats.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("termin/", include("booking.urls")),

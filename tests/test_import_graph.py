@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("sozialamt", "booking", "messaging", "kundenzentrum")
+PACKAGES = ("sozialamt", "booking", "messaging", "kundenzentrum", "workspace", "stats")
 
 
 def _module_name(path: Path) -> str:

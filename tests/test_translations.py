@@ -38,6 +38,9 @@ STAFF_ONLY_SOURCES = [
     "templates/letters/cover.html",
     "templates/registration/*",
     "templates/sozialamt/staff_home.html",
+    "workspace/*",
+    "templates/workspace/*",
+    "templates/workspace/includes/*",
 ]
 
 
