@@ -6,6 +6,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from booking.selectors import availability
+from booking.slots import next_free
+
 from .models import Message
 
 
@@ -38,6 +41,15 @@ def find_url() -> str:
         return rebooking_url()
 
 
+def next_free_starts(appointment, count: int = 3) -> list:
+    """The next free times of the cancelled appointment's service and location (local), offered
+    in the office's cancellation: the citizen can ring or book one of them at once. They are
+    free when the message is made; the text says they may be taken meanwhile."""
+    now = timezone.now()
+    plans = availability(service=appointment.service, location=appointment.location, now=now).days
+    return [timezone.localtime(slot.start) for slot in next_free(plans, count=count, after=now)]
+
+
 def message_context(message: Message) -> dict:
     appointment = message.appointment
     location = appointment.location
@@ -58,4 +70,5 @@ def message_context(message: Message) -> dict:
         "previous_start": timezone.localtime(message.previous_start) if message.previous_start else None,
         "reason": message.reason,
         "site_url": settings.SITE_URL,
+        "next_free": next_free_starts(appointment) if message.kind == Message.Kind.CANCELLED else [],
     }
