@@ -41,13 +41,15 @@ def find_url() -> str:
         return rebooking_url()
 
 
-def next_free_starts(appointment, count: int = 3) -> list:
-    """The next free times of the cancelled appointment's service and location (local), offered
-    in the office's cancellation: the citizen can ring or book one of them at once. They are
-    free when the message is made; the text says they may be taken meanwhile."""
+def next_free_starts(appointment, days: int = 3) -> list:
+    """The first free time of each of the next few days with one, for the cancelled
+    appointment's service and location (local): offered in the office's cancellation, so that
+    the citizen can ring or book one at once. Several days rather than three times in a row:
+    one of them more likely suits. Free when the message is made; the text says so."""
     now = timezone.now()
     plans = availability(service=appointment.service, location=appointment.location, now=now).days
-    return [timezone.localtime(slot.start) for slot in next_free(plans, count=count, after=now)]
+    firsts = (next_free([plan], count=1, after=now) for plan in plans)
+    return [timezone.localtime(found[0].start) for found in firsts if found][:days]
 
 
 def message_context(message: Message) -> dict:

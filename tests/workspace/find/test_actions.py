@@ -34,7 +34,9 @@ def test_a_clerk_moves_a_booking_for_the_citizen_who_is_told_by_email(
     assert free and "2026-12-03T09:00Z" in free  # its own time is free to it
     url = reverse("workspace:find-move", args=[appointment.pk]) + "?day=2026-12-03"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"start": "2026-12-03T13:00Z", "reason": "am Telefon gewünscht", "seen": SEEN})
+        response = client.post(
+            url, {"start": "2026-12-03T13:00Z", "reason": "am Telefon gewünscht", "seen": SEEN}
+        )
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 3, 13, 0, tzinfo=dt.UTC)
@@ -80,7 +82,10 @@ def test_a_move_without_a_reason_or_to_a_time_not_free_keeps_the_input_and_chang
     response = client.post(url, {"start": "2026-12-03T23:00Z", "reason": "weil", "seen": SEEN})
     assert response.status_code == 400 and "Diese Zeit ist nicht (mehr) frei." in response.text
     assert 'value="weil"' in response.text
-    assert client.get(reverse("workspace:find-move", args=[appointment.pk]), {"day": "2026-13-45"}).status_code == 400
+    assert (
+        client.get(reverse("workspace:find-move", args=[appointment.pk]), {"day": "2026-13-45"}).status_code
+        == 400
+    )
     assert client.post(url, {"start": "x", "reason": "y", "seen": "kaputt"}).status_code == 400
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
