@@ -1,3 +1,5 @@
+# The reminder tests' `book` fixture is imported, so test parameters of that name "redefine" it.
+# ruff: noqa: F811
 """Finding a booking and an absence that reaches the bookings, in a real Chromium with axe on
 every page: the team lead enters an absence on a booked day and cancels with the citizens told."""
 
@@ -36,7 +38,10 @@ def clerk(clerk, location):
 
 
 def test_an_absence_on_a_booked_day_leads_to_the_cancellation_with_the_citizens_told(
-    page, book, team_lead, counsellor  # noqa: F811 (the fixture imported above)
+    page,
+    book,
+    team_lead,
+    counsellor,
 ):
     by_email = book(by_email=True)
     by_letter = book(start=dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC))
@@ -66,7 +71,7 @@ def test_an_absence_on_a_booked_day_leads_to_the_cancellation_with_the_citizens_
     assert by_letter.messages.filter(kind=Message.Kind.CANCELLED, channel=Message.Channel.LETTER).exists()
 
 
-def test_a_clerk_finds_a_booking_and_moves_it_for_the_caller(page, book, clerk):  # noqa: F811
+def test_a_clerk_finds_a_booking_and_moves_it_for_the_caller(page, book, clerk):
     appointment = book(name="Erika Mustermann")
     login(page, clerk)
     page.get_by_role("link", name="Termin finden (verschieben, absagen, erneut senden)").click()
