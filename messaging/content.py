@@ -48,7 +48,10 @@ def next_free_starts(appointment, days: int = 3) -> list:
     one of them more likely suits. Free when the message is made; the text says so."""
     now = timezone.now()
     plans = availability(service=appointment.service, location=appointment.location, now=now).days
-    firsts = (next_free([plan], count=1, after=now) for plan in plans)
+    # Not the cancelled day itself: the office cancelled it (a staff meeting, say), even where
+    # no closure or absence was entered that would keep its times from being offered.
+    cancelled_day = timezone.localdate(appointment.start)
+    firsts = (next_free([plan], count=1, after=now) for plan in plans if plan.date != cancelled_day)
     return [timezone.localtime(found[0].start) for found in firsts if found][:days]
 
 

@@ -114,9 +114,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.BookingError as error:
                 messages.error(request, error.message)
-                status = 409 if error.kind in ("stale", "gone") else 400
-                if error.kind == "stale":  # show the booking as it is now
+                if error.kind in ("stale", "gone"):  # show the booking as it is now
                     return redirect("workspace:find-detail", pk=pk)
+                status = 409 if error.kind == "taken" else 400
             else:
                 messages.success(
                     request, _("Der Termin ist verschoben; die Bürgerin oder der Bürger wird benachrichtigt.")

@@ -229,3 +229,36 @@ def test_the_admin_says_how_many_appointments_shorter_working_hours_hit(
     data[thursday.replace("-weekday", "-ends")] = "12:00"
     response = client.post(url, data, follow=True)
     assert "1 Termin betroffen." in response.text
+
+
+def test_the_absence_page_costs_the_same_queries_however_many_absences(client, clock, team_lead, counsellor):
+    sign_in(client, team_lead)
+
+    def grow():
+        for n in range(5):
+            Absence.objects.create(
+                counsellor=counsellor,
+                start=dt.datetime(2026, 12, 1 + n, 7, 0, tzinfo=dt.UTC),
+                end=dt.datetime(2026, 12, 1 + n, 9, 0, tzinfo=dt.UTC),
+            )
+
+    assert_queries_do_not_grow(lambda: client.get(ABSENCES), grow, limit=10)
+
+
+def test_the_office_cancellation_does_not_offer_the_cancelled_day_again(
+    client, clock, book, team_lead, location, django_capture_on_commit_callbacks
+):
+    appointment = book(by_email=True, start=dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC))  # Monday
+    sign_in(client, team_lead)
+    mail.outbox.clear()
+    params = {
+        "location": location.pk,
+        "first_day": "2026-11-23",
+        "last_day": "2026-11-23",
+        "reason": "Versammlung",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reminders:cancel-by-office"), {**params, "appointment": [appointment.pk]})
+    [email] = mail.outbox
+    assert "- Dienstag, 24. November 2026, 08:00 Uhr" in email.body
+    assert "- Montag, 23. November 2026" not in email.body.split("noch frei")[1]

@@ -11,6 +11,7 @@ from booking import services
 from booking.models import Appointment
 from booking.selectors import hash_token
 from messaging.models import Message
+from tests.helpers import assert_queries_do_not_grow
 from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,18 @@ def test_resending_by_an_unknown_way_or_for_a_cancelled_booking_says_why(client,
     services.cancel_appointment(appointment=appointment)
     page = client.post(url, {"channel": "email"}, follow=True).text
     assert "Für diesen Termin kann keine Bestätigung mehr gesendet werden." in page
+
+
+@pytest.mark.parametrize("name", ["workspace:find-move", "workspace:find-cancel"])
+def test_the_move_and_cancel_pages_cost_the_same_queries_however_busy_the_day(
+    client, clock, book, clerk, name
+):
+    appointment = book()
+    sign_in(client, clerk)
+    url = reverse(name, args=[appointment.pk])
+
+    def grow():
+        for n in range(8):
+            book(start=dt.datetime(2026, 12, 3, 7 + n, 0, tzinfo=dt.UTC))
+
+    assert_queries_do_not_grow(lambda: client.get(url, {"day": "2026-12-03"}), grow, limit=16)
