@@ -99,3 +99,24 @@ def test_a_clerk_finds_a_booking_and_moves_it_for_the_caller(page, book, clerk):
     assert_accessible(page)
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 3, 13, 0, tzinfo=dt.UTC)
+
+
+def test_a_team_lead_reads_the_access_log_and_cancels_for_the_citizen(page, book, team_lead):
+    appointment = book(by_email=True)
+    mail.outbox.clear()
+    login(page, team_lead)
+    page.goto(f"/intern/termine/finden/?code={appointment.code}")
+    page.get_by_role("link", name=appointment.code).click()
+    page.get_by_role("link", name="Zugriffsprotokoll dieses Termins").click()
+    expect(page.get_by_role("cell", name="Arbeitsplatz: Termin", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Zurück zum Termin").click()
+    page.get_by_role("link", name="Absagen", exact=True).click()
+    assert_accessible(page)
+    page.get_by_label("Grund").fill("Bürgerin hat angerufen")
+    page.get_by_role("button", name="Termin absagen").click()
+    expect(page.get_by_text("Der Termin ist abgesagt")).to_be_visible()
+    expect(page.get_by_text("im Auftrag abgesagt: Bürgerin hat angerufen")).to_be_visible()
+    assert_accessible(page)
+    [receipt] = mail.outbox
+    assert receipt.subject.startswith("Bestätigung: Ihr Termin")
