@@ -120,3 +120,19 @@ def test_a_team_lead_reads_the_access_log_and_cancels_for_the_citizen(page, book
     assert_accessible(page)
     [receipt] = mail.outbox
     assert receipt.subject.startswith("Bestätigung: Ihr Termin")
+
+
+def test_finding_and_moving_work_without_javascript(no_js_page, book, clerk):
+    appointment = book()
+    login(no_js_page, clerk)
+    no_js_page.goto(f"/intern/termine/finden/?code={appointment.code.lower()}")
+    no_js_page.get_by_role("link", name=appointment.code).click()
+    no_js_page.get_by_role("link", name="Verschieben").click()
+    no_js_page.get_by_label("Neuer Tag").fill("2026-12-03")
+    no_js_page.get_by_role("button", name="Freie Zeiten anzeigen").click()
+    no_js_page.get_by_label("15:00").check()
+    no_js_page.get_by_label("Grund").fill("Rückruf")
+    no_js_page.get_by_role("button", name="Termin verschieben").click()
+    expect(no_js_page.get_by_text("Der Termin ist verschoben")).to_be_visible()
+    appointment.refresh_from_db()
+    assert appointment.start == dt.datetime(2026, 12, 3, 14, 0, tzinfo=dt.UTC)
