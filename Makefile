@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # The write paths (booking, moving, cancelling, check-in, call-next) run once more on SQLite,
 # as the demo runs them: no Redis, tasks in-process, a file database shared by threads.
 SQLITE_TESTS ?= tests/booking/test_services.py tests/booking/test_write_lock.py tests/kundenzentrum/test_queue.py \
-	tests/kundenzentrum/test_concurrency.py tests/kundenzentrum/test_appointment_moves.py
+	tests/kundenzentrum/test_concurrency.py tests/kundenzentrum/test_appointment_moves.py tests/booking/test_staff_changes.py
 # Production-like settings for `manage.py check --deploy`.
 DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=sozialamt.example.org \
 	SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')

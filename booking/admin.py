@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from workspace.admin_notice import tell_affected
+
 from .models import Absence, Appointment, AppointmentHistory, Counsellor, PersonalDataAccess, WorkingHours
 from .services import log_personal_data_access
 
@@ -22,6 +24,12 @@ class CounsellorAdmin(admin.ModelAdmin):
     search_fields = ["name", "team"]
     filter_horizontal = ["services"]
     inlines = [WorkingHoursInline, AbsenceInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Shorter working hours or a new absence may leave booked appointments outside.
+        counsellor = form.instance
+        tell_affected(request, location_ids=[counsellor.location_id], counsellor_id=counsellor.pk)
 
 
 class HistoryInline(admin.TabularInline):

@@ -242,6 +242,8 @@ class AppointmentHistory(models.Model):
 
         BOOKED = "booked", _("gebucht")
         MOVED = "moved", _("verschoben von")
+        MOVED_ON_BEHALF = "moved_on_behalf", _("im Auftrag verschoben von")
+        CANCELLED_ON_BEHALF = "cancelled_on_behalf", _("im Auftrag abgesagt:")
         BY_OFFICE = "by_office", _("Absage durch das Amt:")
         KUNDENZENTRUM = "kundenzentrum", _("im Kundenzentrum")
         DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")

@@ -160,13 +160,20 @@ def cancel_appointment(
     appointment: Appointment,
     by=None,
     by_office: bool = False,
+    on_behalf: bool = False,
     reason: str = "",
+    seen_start: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Cancels a booked appointment and frees its time at once. Only before it starts."""
+    """Cancels a booked appointment and frees its time at once. Only before it starts.
+
+    `on_behalf`: a member of staff (`by`) cancels at the citizen's request, with a reason; the
+    citizen gets the same receipt as after cancelling themselves. `seen_start`: the start the
+    member of staff saw; a booking moved meanwhile is refused (kind "stale"), not overwritten."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(appointment)
+        _check_seen(locked, seen_start)
         if not locked.can_move_to(Appointment.Status.CANCELLED):
             raise BookingError(_("Dieser Termin ist schon abgesagt oder vorbei."), kind="gone")
         if locked.start <= now and not by_office:
@@ -177,12 +184,29 @@ def cancel_appointment(
         locked.status = Appointment.Status.CANCELLED
         locked.save(update_fields=["status"])
         Occupancy.objects.filter(appointment=locked).delete()
-        note = (f"{AppointmentHistory.Note.BY_OFFICE} {reason}" if by_office else reason)[:200]
+        note = reason
+        if by_office:
+            note = f"{AppointmentHistory.Note.BY_OFFICE} {reason}"
+        elif on_behalf:
+            note = f"{AppointmentHistory.Note.CANCELLED_ON_BEHALF} {reason}"
+        note = note[:200]
         AppointmentHistory.objects.create(
             appointment=locked, old_status=old, new_status=locked.status, by=by, note=note
         )
         notifications.appointment_cancelled(locked, by_office=by_office, reason=reason)
     return locked
+
+
+def _check_seen(locked: Appointment, seen_start: dt.datetime | None) -> None:
+    """Refuses a change made from a page that showed another time than the booking has now."""
+    if seen_start is not None and locked.start != seen_start:
+        raise BookingError(
+            _(
+                "Dieser Termin wurde inzwischen geändert. Bitte prüfen Sie die aktuellen Angaben "
+                "und wählen Sie dann erneut."
+            ),
+            kind="stale",
+        )
 
 
 def _locked(appointment: Appointment) -> Appointment:
@@ -212,13 +236,24 @@ def cancel_for_office(*, appointment_ids: list[int], reason: str, by) -> list[Ap
 
 
 def move_appointment(
-    *, appointment: Appointment, start: dt.datetime, token: str = "", by=None, now: dt.datetime | None = None
+    *,
+    appointment: Appointment,
+    start: dt.datetime,
+    token: str = "",
+    by=None,
+    reason: str = "",
+    seen_start: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> Appointment:
     """Moves a booked appointment to another free time. The new time is held before the old
-    one is released, in one transaction: if the new time is gone, nothing changes."""
+    one is released, in one transaction: if the new time is gone, nothing changes.
+
+    A member of staff moving it for the citizen passes `by` and a `reason` (kept in the history)
+    and the start their page showed (`seen_start`): a booking moved meanwhile is refused."""
     now, start = now or timezone.now(), start.astimezone(dt.UTC)
     with transaction.atomic():
         locked = _locked(appointment)
+        _check_seen(locked, seen_start)
         if locked.status != Appointment.Status.BOOKED or locked.start <= now:
             raise BookingError(_("Dieser Termin kann nicht mehr verschoben werden."), kind="gone")
         free = _free_counsellors(
@@ -230,7 +265,9 @@ def move_appointment(
         if not any(_try_to_move(locked, pk, start, end) for pk in preferred):
             raise _taken(locked.service, locked.location, start, now)
         freecache.days_changed(locked.location_id, [timezone.localdate(old_start)])
-        note = f"{AppointmentHistory.Note.MOVED} {timezone.localtime(old_start):%d.%m.%Y %H:%M}"
+        code = AppointmentHistory.Note.MOVED_ON_BEHALF if reason else AppointmentHistory.Note.MOVED
+        note = f"{code} {timezone.localtime(old_start):%d.%m.%Y %H:%M}"
+        note = (f"{note} – {reason}" if reason else note)[:200]
         AppointmentHistory.objects.create(
             appointment=locked, old_status=locked.status, new_status=locked.status, by=by, note=note
         )
@@ -272,6 +309,32 @@ def log_personal_data_access(
         ids.append(appointment.pk)
     rows = [PersonalDataAccess(user=user, appointment_id=pk, what=what[:200]) for pk in ids]
     return len(PersonalDataAccess.objects.bulk_create(rows))
+
+
+def resend_confirmation(*, appointment: Appointment) -> None:
+    """Sends the confirmation e-mail again for a member of staff, with a new personal link (the
+    old one keeps working until the new one is used, as with "Persönlichen Link verloren?").
+    Only for a coming booking with an e-mail address."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status != Appointment.Status.BOOKED or locked.start <= timezone.now() or not locked.email:
+            raise BookingError(
+                _("Für diesen Termin kann keine Bestätigung mehr gesendet werden."), kind="gone"
+            )
+        token = new_token()
+        locked.new_token_hash = hash_token(token)
+        locked.save(update_fields=["new_token_hash"])
+        notifications.manage_link_requested(locked, manage_url=manage_url(token))
+
+
+def resend_letter(*, appointment: Appointment) -> None:
+    """Puts the reminder letter of a coming booking into the next print batch again (a member
+    of staff asked for it, e.g. the citizen lost it)."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status != Appointment.Status.BOOKED or locked.start <= timezone.now() or not locked.street:
+            raise BookingError(_("Für diesen Termin kann kein Brief mehr gesendet werden."), kind="gone")
+        notifications.letter_requested(locked)
 
 
 def _check_offer(*, service, location, start, now) -> None:

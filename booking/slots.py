@@ -124,6 +124,13 @@ def _open_working(plan: CounsellorPlan, day: Day, tz: ZoneInfo) -> list[Interval
     return intersect(day.intervals, working) if working else []
 
 
+def fits(plan: CounsellorPlan, day: Day, tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether a booked time still lies wholly in the counsellor's open working time of the
+    day, outside their absences (after hours, a closure or an absence were changed)."""
+    free = subtract(_open_working(plan, day, tz), plan.absences)
+    return any(f_start <= start and end <= f_end for f_start, f_end in free)
+
+
 def _comb(stride: int, count: int) -> int:
     """count bits, stride apart, from bit 0 (the binary repunit of base 2**stride)."""
     return ((1 << (stride * count)) - 1) // ((1 << stride) - 1)

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from booking.selectors import availability
+from booking.slots import next_free
+
 from .models import Message
 
 
@@ -38,6 +41,20 @@ def find_url() -> str:
         return rebooking_url()
 
 
+def next_free_starts(appointment, days: int = 3) -> list:
+    """The first free time of each of the next few days with one, for the cancelled
+    appointment's service and location (local): offered in the office's cancellation, so that
+    the citizen can ring or book one at once. Several days rather than three times in a row:
+    one of them more likely suits. Free when the message is made; the text says so."""
+    now = timezone.now()
+    plans = availability(service=appointment.service, location=appointment.location, now=now).days
+    # Not the cancelled day itself: the office cancelled it (a staff meeting, say), even where
+    # no closure or absence was entered that would keep its times from being offered.
+    cancelled_day = timezone.localdate(appointment.start)
+    firsts = (next_free([plan], count=1, after=now) for plan in plans if plan.date != cancelled_day)
+    return [timezone.localtime(found[0].start) for found in firsts if found][:days]
+
+
 def message_context(message: Message) -> dict:
     appointment = message.appointment
     location = appointment.location
@@ -58,4 +75,5 @@ def message_context(message: Message) -> dict:
         "previous_start": timezone.localtime(message.previous_start) if message.previous_start else None,
         "reason": message.reason,
         "site_url": settings.SITE_URL,
+        "next_free": next_free_starts(appointment) if message.kind == Message.Kind.CANCELLED else [],
     }

@@ -27,6 +27,11 @@ class OfficeCancellationForm(forms.Form):
     )
     first_day = forms.DateField(label=_("von"), widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(label=_("bis einschließlich"), widget=forms.DateInput(attrs={"type": "date"}))
+    unfit_only = forms.BooleanField(
+        label=_("Nur Termine, die nicht mehr in die Öffnungs- und Beratungszeiten passen"),
+        required=False,
+        help_text=_("Nach einer eingetragenen Abwesenheit, Schließung oder kürzeren Öffnungszeit."),
+    )
     reason = forms.CharField(
         label=_("Grund (steht in der Nachricht an die Bürgerinnen und Bürger)"),
         max_length=200,

@@ -17,6 +17,7 @@ __all__ = [
     "appointment_booked",
     "appointment_cancelled",
     "appointment_moved",
+    "letter_requested",
     "manage_link_requested",
 ]
 
@@ -49,3 +50,8 @@ def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, 
 def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
     """The citizen asked for a new personal link: the confirmation goes out again with it."""
     _send_after_commit(services.resend_confirmation(appointment=appointment, link=manage_url))
+
+
+def letter_requested(appointment: Appointment) -> None:
+    """A member of staff asked for the reminder letter again: it goes into the next print batch."""
+    services.resend_letter(appointment=appointment)

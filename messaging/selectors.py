@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from booking import affected
 from booking.models import Appointment
 from sozialamt.hours import aware
 from sozialamt.selectors import StaffScope
@@ -74,17 +74,23 @@ def recent_calls(scope: StaffScope, limit: int = 20) -> QuerySet[CallListEntry]:
 
 
 def affected_appointments(
-    *, location_id: int, counsellor_id: int | None, first_day: dt.date, last_day: dt.date
-) -> QuerySet[Appointment]:
+    *,
+    location_id: int,
+    counsellor_id: int | None,
+    first_day: dt.date,
+    last_day: dt.date,
+    unfit_only: bool = False,
+) -> QuerySet[Appointment] | list[Appointment]:
     """Booked appointments still ahead at a location (of one counsellor, if given) between two
-    days; one that has begun cannot be cancelled any more. One query."""
-    appointments = Appointment.objects.filter(
-        location_id=location_id,
-        status=Appointment.Status.BOOKED,
-        start__gt=timezone.now(),
-        start__gte=aware(first_day, dt.time()),
-        start__lt=aware(last_day + dt.timedelta(days=1), dt.time()),
-    ).select_related("service", "counsellor")
-    if counsellor_id:
-        appointments = appointments.filter(counsellor_id=counsellor_id)
-    return appointments.order_by("start")
+    days; with `unfit_only` only those that no longer fit the hours, working hours and absences
+    (booking.affected, the one rule for absences, closures and shorter hours). One query, five
+    with `unfit_only`."""
+    span = {
+        "location_id": location_id,
+        "counsellor_id": counsellor_id,
+        "first_day": first_day,
+        "last_day": last_day,
+    }
+    if unfit_only:
+        return affected.unfit_appointments(**span)
+    return affected.booked_ahead(**span)

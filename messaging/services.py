@@ -175,6 +175,20 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
 
 
 @transaction.atomic
+def resend_letter(*, appointment: Appointment) -> None:
+    """Makes the reminder letter due today again, for the next print batch: one already printed
+    leaves its batch (the batch's PDF keeps the copy that was posted). One being printed at
+    this very moment is left alone."""
+    today = aware(timezone.localdate(), dt.time())
+    fresh = {"status": Status.PENDING, "due_at": today, "batch": None, "sent_at": None, "claimed_at": None}
+    message, created = Message.objects.get_or_create(
+        appointment=appointment, kind=Kind.REMINDER, channel=Channel.LETTER, defaults={"due_at": today}
+    )
+    if not created:
+        Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh, last_error="")
+
+
+@transaction.atomic
 def cancel_messages(*, appointment: Appointment, by_office: bool = False, reason: str = "") -> list[int]:
     """A booking was cancelled: its pending messages lapse; if the office cancelled, the citizen
     is told through their channel (or put on the call list when a letter would come too late);

@@ -141,6 +141,7 @@ def cancel_by_office(request: HttpRequest) -> HttpResponse:
                 counsellor_id=form.cleaned_data["counsellor"].pk if form.cleaned_data["counsellor"] else None,
                 first_day=form.cleaned_data["first_day"],
                 last_day=form.cleaned_data["last_day"],
+                unfit_only=form.cleaned_data["unfit_only"],
             )
         )
         if request.method == "POST":

@@ -8,6 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from workspace.admin_notice import tell_affected
+
 from .hours import overlapping
 from .models import WEEKDAYS, Closure, Location, OpeningHours, Service, StaffProfile
 
@@ -72,6 +74,11 @@ class LocationAdmin(TranslationAdmin):
         (_("Erinnerungen"), {"fields": ["email_reminder_days", "letter_working_days"]}),
     ]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Shorter hours or a closure entered here may leave booked appointments outside.
+        tell_affected(request, location_ids=[form.instance.pk])
+
 
 @admin.register(Service)
 class ServiceAdmin(TranslationAdmin):
@@ -95,6 +102,11 @@ class ClosureAdmin(admin.ModelAdmin):
     list_display = ["start", "end", "location", "reason", "opens", "closes"]
     list_filter = ["location"]
     date_hierarchy = "start"
+
+    def save_model(self, request, obj: Closure, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        locations = [obj.location_id] if obj.location_id else None
+        tell_affected(request, location_ids=locations, first_day=obj.start, last_day=obj.last_day)
 
 
 class StaffProfileInline(admin.StackedInline):

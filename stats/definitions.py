@@ -62,7 +62,8 @@ APPOINTMENTS = {
         "Termine, deren (zuletzt gebuchter) Beginn in den Zeitraum fällt, einschließlich abgesagter Termine."
     ),
     "cancelled_by_citizen": _(
-        "Termine, die die Bürgerin oder der Bürger selbst abgesagt hat (ohne Mitarbeiterkonto)."
+        "Termine, die die Bürgerin oder der Bürger abgesagt hat, selbst oder durch Mitarbeitende "
+        "auf ihren Wunsch (am Telefon, vor Ort)."
     ),
     "cancelled_by_office": _(
         "Termine, die Mitarbeitende für das Amt abgesagt haben (z. B. Abwesenheit, Schließung)."

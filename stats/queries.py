@@ -240,8 +240,14 @@ def appointment_changes(scope: Scope) -> list[dict]:
     """Cancellations (by the citizen or by staff for the office) and moves per period:
     [{period, change, rows, appointments}]. One query."""
     change = Case(
-        When(new_status=Appointment.Status.CANCELLED, by__isnull=True, then=Value("cancelled_by_citizen")),
-        When(new_status=Appointment.Status.CANCELLED, then=Value("cancelled_by_office")),
+        # The office's own cancellations carry its note; one that staff made at the citizen's
+        # request (on the phone, at the counter) is the citizen's.
+        When(
+            new_status=Appointment.Status.CANCELLED,
+            note__startswith=AppointmentHistory.Note.BY_OFFICE,
+            then=Value("cancelled_by_office"),
+        ),
+        When(new_status=Appointment.Status.CANCELLED, then=Value("cancelled_by_citizen")),
         When(old_status=Appointment.Status.BOOKED, new_status=Appointment.Status.BOOKED, then=Value("moved")),
         default=Value(""),
         output_field=CharField(),
