@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Absence, Appointment, AppointmentHistory, Counsellor, PersonalDataAccess, WorkingHours
+from .models import (
+    Absence,
+    Appointment,
+    AppointmentHistory,
+    Counsellor,
+    PersonalDataAccess,
+    ReservedCapacity,
+    WorkingHours,
+)
 from .services import log_personal_data_access
 
 
@@ -80,3 +88,11 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReservedCapacity)
+class ReservedCapacityAdmin(admin.ModelAdmin):
+    """Notfallkontingent: times a day only staff can book until they are released."""
+
+    list_display = ["location", "service", "per_day", "release_days_before", "release_time"]
+    list_filter = ["location", "service"]

@@ -1,0 +1,96 @@
+"""Notfallkontingent: times only staff can book until they are released to citizens."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from booking.models import ReservedCapacity
+from booking.selectors import availability
+from booking.services import BookingError, book_appointment
+from tests.booking.conftest import NOW
+from tests.factories import ClosureFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY = dt.date(2026, 12, 1)
+# The counsellor's last 45-minute time on Tuesday (working 8:00–15:30): 14:45 local.
+LAST = dt.datetime(2026, 12, 1, 13, 45, tzinfo=dt.UTC)
+MONDAY_NOON = dt.datetime(2026, 11, 30, 11, 0, tzinfo=dt.UTC)  # 12:00 local
+
+
+@pytest.fixture
+def reserve(location, appointment_service, counsellor):
+    return ReservedCapacity.objects.create(location=location, service=appointment_service, per_day=1)
+
+
+def starts(location, service, *, staff=False, day=TUESDAY):
+    plan = availability(service=service, location=location, start=day, end=day, staff=staff).day(day)
+    return [s.start for s in plan.slots]
+
+
+def test_citizens_do_not_see_the_reserved_time_before_its_release(
+    clock, reserve, location, appointment_service
+):
+    citizen, staff = starts(location, appointment_service), starts(location, appointment_service, staff=True)
+    assert LAST in staff and LAST not in citizen
+    # 14:15 and 14:30 would run into the held 14:45–15:30.
+    assert set(staff) - set(citizen) == {LAST - dt.timedelta(minutes=m) for m in (0, 15, 30)}
+
+
+def test_staff_see_which_times_are_reserved(clock, reserve, location, appointment_service):
+    plan = availability(
+        service=appointment_service, location=location, start=TUESDAY, end=TUESDAY, staff=True
+    ).day(TUESDAY)
+    assert LAST in plan.reserved
+
+
+def test_a_citizen_cannot_book_the_reserved_time_before_its_release(
+    clock, reserve, location, appointment_service
+):
+    with pytest.raises(BookingError) as error:
+        book_appointment(service=appointment_service, location=location, start=LAST, person={"name": "A"})
+    assert error.value.kind == "taken"
+    assert all(s.start != LAST for s in error.value.next_free)
+
+
+def test_staff_book_the_reserved_time_before_its_release(clock, reserve, location, appointment_service):
+    clerk = UserFactory()
+    booked = book_appointment(
+        service=appointment_service, location=location, start=LAST, person={"name": "A"}, booked_by=clerk
+    )
+    assert booked.appointment.booked_by == clerk
+
+
+def test_the_reserved_time_goes_to_citizens_at_noon_of_the_working_day_before(
+    reserve, location, appointment_service
+):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        assert LAST not in starts(location, appointment_service)  # cached now, held back
+        traveller.move_to(MONDAY_NOON - dt.timedelta(seconds=1))
+        assert LAST not in starts(location, appointment_service)
+        traveller.move_to(MONDAY_NOON)
+        assert LAST in starts(location, appointment_service)  # the cache serves no stale answer
+        booked = book_appointment(
+            service=appointment_service, location=location, start=LAST, person={"name": "A"}
+        )
+    assert booked.appointment.booked_by is None
+
+
+def test_the_release_skips_a_closed_day_before(reserve, location, appointment_service, counsellor):
+    # Wednesday 2 December's reserve would go on Tuesday at noon; with Tuesday closed, on Monday.
+    ClosureFactory(location=location, start=TUESDAY, end=TUESDAY)
+    wednesday = dt.date(2026, 12, 2)
+    last = dt.datetime(2026, 12, 2, 13, 45, tzinfo=dt.UTC)
+    with time_machine.travel(NOW, tick=False) as traveller:
+        assert last not in starts(location, appointment_service, day=wednesday)
+        traveller.move_to(MONDAY_NOON)
+        assert last in starts(location, appointment_service, day=wednesday)
+
+
+def test_an_admin_edit_of_the_reserve_reaches_the_cached_free_times(
+    clock, reserve, location, appointment_service
+):
+    assert LAST not in starts(location, appointment_service)
+    reserve.delete()
+    assert LAST in starts(location, appointment_service)
