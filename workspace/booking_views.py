@@ -7,13 +7,13 @@ one-booking-per-contact limit only with a reason. No JavaScript needed anywhere.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -40,7 +40,7 @@ def _offer_query(offer: dict, **extra) -> str:
         **({"counsellor": offer["counsellor"].pk} if offer.get("counsellor") else {}),
         **{k: v for k, v in extra.items() if v},
     }
-    return urlencode(values)
+    return urlencode(values, safe=":")
 
 
 def _times(offer: dict, day: dt.date | None) -> tuple[Availability, list]:
@@ -173,9 +173,17 @@ def _details_offer(request: HttpRequest) -> tuple[dict | None, Appointment | Non
 
 
 def _slots_around(offer: dict, start: dt.datetime | None) -> list:
-    """The chosen time's day's free times (so another can be picked), else the next free ones."""
-    _avail, times = _times(offer, timezone.localdate(start) if start else None)
-    return [s for s, _reserved in times]
+    """The free times from the chosen one on (so that another can be picked when it is gone)."""
+    counsellor = offer.get("counsellor")
+    avail = availability(
+        service=offer["service"],
+        location=offer["location"],
+        start=timezone.localdate(start) if start else None,
+        staff=True,
+        counsellor=counsellor.pk if counsellor else None,
+    )
+    after = start - dt.timedelta(seconds=1) if start else None
+    return next_free(avail.days, count=FIRST_TIMES, after=after)
 
 
 def _details_page(
