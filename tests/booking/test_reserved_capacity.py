@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from booking.forms import slot_value
 from booking.models import ReservedCapacity
 from booking.selectors import availability
 from booking.services import BookingError, book_appointment
@@ -94,3 +96,29 @@ def test_an_admin_edit_of_the_reserve_reaches_the_cached_free_times(
     assert LAST not in starts(location, appointment_service)
     reserve.delete()
     assert LAST in starts(location, appointment_service)
+
+
+def test_the_citizens_day_page_and_the_api_leave_the_reserved_time_out_until_release(
+    client, reserve, location, appointment_service, relaxed_limits
+):
+    day_url = reverse("booking:day", args=["grundsicherung", "stadthaus-3", "2026-12-01"])
+    api_url = "/api/v1/free-times?service=grundsicherung&location=stadthaus-3&start=2026-12-01&end=2026-12-01"
+    held = slot_value(LAST)
+    with time_machine.travel(NOW, tick=False) as traveller:
+        assert held not in client.get(day_url).content.decode()
+        assert "2026-12-01T13:45:00Z" not in client.get(api_url).content.decode()
+        refused = client.post(
+            "/api/v1/bookings",
+            {
+                "service": "grundsicherung",
+                "location": "stadthaus-3",
+                "start": "2026-12-01T13:45:00Z",
+                "name": "A",
+                "reminder": "none",
+            },
+            content_type="application/json",
+        )
+        assert refused.status_code == 409
+        traveller.move_to(MONDAY_NOON)
+        assert held in client.get(day_url).content.decode()
+        assert "2026-12-01T13:45:00Z" in client.get(api_url).content.decode()
