@@ -122,3 +122,13 @@ def test_the_citizens_day_page_and_the_api_leave_the_reserved_time_out_until_rel
         traveller.move_to(MONDAY_NOON)
         assert held in client.get(day_url).content.decode()
         assert "2026-12-01T13:45:00Z" in client.get(api_url).content.decode()
+
+
+def test_the_demo_reserves_grundsicherung_times(settings):
+    settings.DEBUG = True  # the demo's published passwords load only there
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    assert ReservedCapacity.objects.filter(service__slug="grundsicherung", per_day=2).exists()
