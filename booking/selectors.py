@@ -103,7 +103,8 @@ def availability(
     dates = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     static_key = _static_key(service, location, start, end, today)
     only = f":c{counsellor}" if counsellor else ""
-    day_keys = {d: f"booking:free:day:{location.pk}:{service.pk}:{d}{only}" for d in dates}
+    # "starts", not the former "day": an entry now holds the staff's and the citizens' answers.
+    day_keys = {d: f"booking:free:starts:{location.pk}:{service.pk}:{d}{only}" for d in dates}
     cached = freecache.Lookup(location.pk, {static_key: None, **{key: d for d, key in day_keys.items()}})
     static = cached.get(static_key)
     if static is None:
@@ -153,7 +154,8 @@ def _day_plan(static: StaticPlan, day, answers, *, staff: bool, now, duration) -
 
 
 def _static_key(service, location, start, end, today) -> str:
-    return f"booking:free:static:{location.pk}:{service.pk}:{start}:{end}:{today}"
+    # "plan", not the former "static": the plan now carries the reserved capacity.
+    return f"booking:free:plan:{location.pk}:{service.pk}:{start}:{end}:{today}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from booking import slots
 from booking.forms import slot_value
 from booking.models import ReservedCapacity
 from booking.selectors import availability
@@ -132,3 +133,16 @@ def test_the_demo_reserves_grundsicherung_times(settings):
 
     call_command("load_demo", stdout=StringIO())
     assert ReservedCapacity.objects.filter(service__slug="grundsicherung", per_day=2).exists()
+
+
+def test_the_reserve_takes_the_latest_times_in_turn_from_each_counsellor():
+    # Two counsellors, starts every 15 minutes from unit 0 to unit 27, each touching 9 units.
+    candidates = ((0, 9, sum(1 << u for u in range(0, 28, 3))),)
+    held = slots.reserve([(1, candidates), (2, candidates)], 3)
+    block = (1 << 9) - 1
+    assert held == {1: block << 27 | block << 18, 2: block << 27}
+
+
+def test_a_reserve_larger_than_the_day_holds_the_whole_day():
+    candidates = ((0, 9, 1 | 1 << 9),)  # two times without overlap
+    assert slots.reserve([(1, candidates)], 5) == {1: (1 << 18) - 1}

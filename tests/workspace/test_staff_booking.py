@@ -147,7 +147,8 @@ def test_other_roles_get_403(client, clock, location, appointment_service, role)
 
 
 def test_anonymous_users_are_sent_to_the_login(client, location, appointment_service):
-    for url in (reverse("workspace:book"), details_url(appointment_service, location)):
+    pages = [reverse("workspace:book"), details_url(appointment_service, location)]
+    for url in [*pages, reverse("workspace:follow-up", args=[1]), reverse("workspace:booked", args=[1])]:
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response.url
 
@@ -231,4 +232,34 @@ def test_the_pages_cost_the_same_queries_however_many_bookings(
             AppointmentFactory(counsellor=counsellor, service=appointment_service, start=start)
 
     for url in (pick, follow, details_url(appointment_service, location, later)):
-        assert_queries_do_not_grow(lambda url=url: desk.get(url), grow, limit=30)
+        assert_queries_do_not_grow(lambda url=url: desk.get(url), grow, limit=20)
+
+
+def test_staff_see_the_reserved_times_marked(desk, clock, counsellor, location, appointment_service):
+    from booking.models import ReservedCapacity
+
+    ReservedCapacity.objects.create(location=location, service=appointment_service, per_day=1)
+    query = {"service": appointment_service.pk, "location": location.pk, "day": "2026-12-01"}
+    page = desk.get(reverse("workspace:book"), query).content.decode()
+    reserved_link = details_url(
+        appointment_service, location, dt.datetime(2026, 12, 1, 13, 45, tzinfo=dt.UTC)
+    )
+    assert reserved_link.replace("&", "&amp;") in page and "Notfallkontingent" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "service=x&location=%00",
+        "service=1&location=1&start=2026-13-01T99:99Z",
+        "from=abc",
+        "from=99999999",
+        "from=1&start=x",
+        "service=99999&location=99999&counsellor=-1&start=",
+    ],
+)
+def test_tampered_urls_get_a_page_not_an_error(desk, clock, counsellor, location, appointment_service, query):
+    for url in (reverse("workspace:book"), reverse("workspace:book-details")):
+        assert desk.get(f"{url}?{query}").status_code in (200, 302, 400, 404)
+        assert desk.post(f"{url}?{query}", {"start": "x", "name": "\x00"}).status_code in (302, 400, 404, 405)
+    assert not Appointment.objects.exists()
