@@ -93,6 +93,7 @@ class StaffPersonForm(PersonForm):
         self.fields["start"].choices = [(value, _slot_label(s)) for value, s in self.slots.items()]
         for name in STAFF_LABELS:
             self.fields[name].label = Appointment._meta.get_field(name).verbose_name
+        self.fields["reminder"].choices = Appointment.Reminder.choices
         self.fields["name"].label = _("Vor- und Nachname")
         self.fields["phone"].label = _("Telefonnummer (freiwillig)")
         self.fields["email"].label = _("E-Mail-Adresse (freiwillig)")

@@ -81,8 +81,8 @@ def _day(value: str) -> dt.date | None:
     return day if day and 0 <= (day - timezone.localdate()).days <= 400 else None
 
 
-@require_GET
 @roles.role_required(*BOOKING_ROLES)
+@require_GET
 def book(request: HttpRequest) -> HttpResponse:
     """Choose service, location and counsellor; then the free times, reserved ones included."""
     scope = staff_scope(request.user)
@@ -104,8 +104,8 @@ def _may_follow_up(request: HttpRequest, appointment: Appointment) -> None:
         raise PermissionDenied
 
 
-@require_GET
 @roles.role_required()
+@require_GET
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     """The next appointment with the same counsellor: their free times first."""
     appointment = (
@@ -123,9 +123,9 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/booking/follow_up.html", {**context, "appointment": appointment})
 
 
+@roles.role_required()
 @never_cache
 @require_http_methods(["GET", "POST"])
-@roles.role_required()
 def details(request: HttpRequest) -> HttpResponse:
     """The person's data (carried over for a follow-up), the channel, then book."""
     offer, follow = _details_offer(request)
@@ -248,9 +248,9 @@ def _refused(request, form: StaffPersonForm, offer: dict, follow, error) -> Http
     return _details_page(request, form, offer, follow, error=error.message, status=400)
 
 
+@roles.role_required()
 @never_cache
 @require_GET
-@roles.role_required()
 def booked(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable confirmation to hand over or post (in the citizen's language)."""
     appointment = (

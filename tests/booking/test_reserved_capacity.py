@@ -146,3 +146,48 @@ def test_the_reserve_takes_the_latest_times_in_turn_from_each_counsellor():
 def test_a_reserve_larger_than_the_day_holds_the_whole_day():
     candidates = ((0, 9, 1 | 1 << 9),)  # two times without overlap
     assert slots.reserve([(1, candidates)], 5) == {1: (1 << 18) - 1}
+
+
+@pytest.mark.parametrize(
+    ("day", "release"),
+    [
+        # Monday after the clocks go forward: released on Friday at 12:00 CET (11:00 UTC).
+        (dt.date(2026, 3, 30), dt.datetime(2026, 3, 27, 11, 0, tzinfo=dt.UTC)),
+        # Tuesday: released on that Monday at 12:00 CEST (10:00 UTC).
+        (dt.date(2026, 3, 31), dt.datetime(2026, 3, 30, 10, 0, tzinfo=dt.UTC)),
+        # Monday after the clocks go back (25 October): Friday 23 October at 12:00 CEST.
+        (dt.date(2026, 10, 26), dt.datetime(2026, 10, 23, 10, 0, tzinfo=dt.UTC)),
+    ],
+)
+def test_the_release_is_at_noon_local_time_around_the_clock_changes(
+    reserve, location, appointment_service, day, release
+):
+    def held_back() -> bool:
+        every = availability(service=appointment_service, location=location, start=day, end=day, staff=True)
+        citizen = availability(service=appointment_service, location=location, start=day, end=day)
+        return len(every.day(day).slots) > len(citizen.day(day).slots)
+
+    with time_machine.travel(release - dt.timedelta(seconds=1), tick=False) as traveller:
+        assert held_back()
+        traveller.move_to(release)
+        assert not held_back()
+
+
+def test_an_admin_sets_the_reserve_in_the_admin(client, admin_user, location, appointment_service):
+    from tests.staff import sign_in
+
+    sign_in(client, admin_user)
+    url = reverse("admin:booking_reservedcapacity_add")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "location": location.pk,
+            "service": appointment_service.pk,
+            "per_day": 2,
+            "release_days_before": 1,
+            "release_time": "12:00",
+        },
+    )
+    assert response.status_code == 302
+    assert ReservedCapacity.objects.get().per_day == 2
