@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from booking import services
 from booking.forms import slot_value
-from booking.models import Appointment
+from booking.models import Appointment, AppointmentHistory
 from booking.selectors import Availability, availability
 from booking.slots import next_free
 from sozialamt import roles
@@ -268,6 +268,14 @@ def booked(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "token": token,
         "manage_url": request.build_absolute_uri(reverse("booking:manage", args=[token])) if token else "",
-        "history": appointment.history.order_by("pk").first(),
+        "override": _override_note(appointment),
     }
     return render(request, "workspace/booking/booked.html", context)
+
+
+def _override_note(appointment: Appointment) -> str:
+    """The reason given for booking past the contact limit, as the history shows it ("" if none)."""
+    first = appointment.history.order_by("pk").first()
+    if first is None or not first.note.startswith(f"{AppointmentHistory.Note.OVERRIDE} "):
+        return ""
+    return first.get_note_display()

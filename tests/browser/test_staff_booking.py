@@ -1,5 +1,5 @@
-"""A clerk books for five callers in a row, none with e-mail or phone, in a real browser (axe on
-every page)."""
+"""A clerk books for five callers in a row, none with e-mail or phone, then a follow-up for the
+last one, in a real browser (axe on every page)."""
 
 import datetime as dt
 
@@ -45,7 +45,18 @@ def test_a_clerk_books_for_five_callers_in_a_row_without_email_or_phone(
             expect(page.get_by_role("heading", name="Termin gebucht")).to_be_visible()
             assert_accessible(page)
             expect(page.locator("article")).to_contain_text(f"Anrufer Nummer {n + 1}")
+        # The last caller's follow-up: same counsellor, the data carried over, three clicks.
+        page.get_by_role("link", name="Folgetermin bei derselben Beratung").click()
+        expect(page.get_by_role("heading", name=f"Folgetermin bei {counsellor.name}")).to_be_visible()
+        assert_accessible(page)
+        page.locator("#free-times + p + ul a").first.click()
+        expect(page.get_by_label("Vor- und Nachname")).to_have_value("Anrufer Nummer 5")
+        assert_accessible(page)
+        page.get_by_role("button", name="Termin verbindlich buchen").click()
+        expect(page.get_by_role("heading", name="Termin gebucht")).to_be_visible()
     booked = Appointment.objects.filter(booked_by=clerk)
+    assert booked.filter(name="Anrufer Nummer 5").count() == 2
+    booked = booked.exclude(pk=booked.order_by("-pk").first().pk)
     assert booked.count() == 5 and set(booked.values_list("channel", flat=True)) == {"phone"}
     assert not booked.exclude(email="").exists() and not booked.exclude(phone="").exists()
     assert len(set(booked.values_list("start", flat=True))) == 5

@@ -111,6 +111,7 @@ def test_a_second_booking_of_one_contact_needs_a_reason_which_is_logged(
     row = AppointmentHistory.objects.get(appointment__pk=booked.url.split("/")[-3])
     assert row.note == "override Räumungsklage" and row.by == clerk
     assert row.get_note_display() == "gebucht trotz bestehendem Termin, Grund: Räumungsklage"
+    assert row.get_note_display() in desk.get(booked.url).content.decode()
 
 
 def test_bad_input_is_kept_next_to_the_field_and_books_nothing(
