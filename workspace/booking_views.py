@@ -141,10 +141,9 @@ def details(request: HttpRequest) -> HttpResponse:
         initial = person_of(follow) if follow else {"reminder": "letter", "language": "de"}
         chosen = next((slot_value(s.start) for s in slots if s.start == start), None)
         form = StaffPersonForm(initial={**initial, "start": chosen, "channel": "phone"}, slots=slots)
-        if chosen is None:
-            form.add_error(
-                "start", _("Diese Zeit ist nicht (mehr) frei. Bitte wählen Sie eine der angezeigten Zeiten.")
-            )
+        if chosen is None:  # taken since the list of times was shown, or never offered
+            gone = _("Diese Zeit ist nicht (mehr) frei. Bitte wählen Sie eine der angezeigten Zeiten.")
+            return _details_page(request, form, offer, follow, error=gone, status=200)
     return _details_page(request, form, offer, follow)
 
 

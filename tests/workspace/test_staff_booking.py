@@ -123,6 +123,15 @@ def test_bad_input_is_kept_next_to_the_field_and_books_nothing(
     assert "Die Postleitzahl hat fünf Ziffern" in page and 'value="4815"' in page
 
 
+def test_a_time_taken_before_the_form_opens_says_so_and_offers_the_next_ones(
+    desk, clock, counsellor, location, appointment_service
+):
+    AppointmentFactory(counsellor=counsellor, service=appointment_service, start=TUESDAY_9)
+    page = desk.get(details_url(appointment_service, location)).content.decode()
+    assert "nicht (mehr) frei" in page
+    assert f'value="{slot_value(TUESDAY_9 + dt.timedelta(minutes=45))}"' in page
+
+
 def test_a_time_taken_meanwhile_offers_the_next_free_times(
     desk, clock, counsellor, location, appointment_service
 ):
@@ -252,7 +261,9 @@ def test_staff_see_the_reserved_times_marked(desk, clock, counsellor, location, 
     "query",
     [
         "service=x&location=%00",
-        "service=1&location=1&start=2026-13-01T99:99Z",
+        "service={s}&location={l}&start=2026-13-01T99:99Z",
+        "service={s}&location={l}&counsellor={c}&day=2026-02-30",
+        "service={s}&location={l}&start=2030-01-01T08:00Z",
         "from=abc",
         "from=99999999",
         "from=1&start=x",
@@ -260,6 +271,7 @@ def test_staff_see_the_reserved_times_marked(desk, clock, counsellor, location, 
     ],
 )
 def test_tampered_urls_get_a_page_not_an_error(desk, clock, counsellor, location, appointment_service, query):
+    query = query.format(s=appointment_service.pk, l=location.pk, c=counsellor.pk)
     for url in (reverse("workspace:book"), reverse("workspace:book-details")):
         assert desk.get(f"{url}?{query}").status_code in (200, 302, 400, 404)
         assert desk.post(f"{url}?{query}", {"start": "x", "name": "\x00"}).status_code in (302, 400, 404, 405)
