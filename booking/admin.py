@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from workspace.admin_notice import tell_affected
 
-from .models import Absence, Appointment, AppointmentHistory, Counsellor, PersonalDataAccess, WorkingHours
+from .models import (
+    Absence,
+    Appointment,
+    AppointmentHistory,
+    Counsellor,
+    PersonalDataAccess,
+    ReservedCapacity,
+    WorkingHours,
+)
 from .services import log_personal_data_access
 
 
@@ -88,3 +96,11 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReservedCapacity)
+class ReservedCapacityAdmin(admin.ModelAdmin):
+    """Notfallkontingent: times a day only staff can book until they are released."""
+
+    list_display = ["location", "service", "per_day", "release_days_before", "release_time"]
+    list_filter = ["location", "service"]

@@ -5,7 +5,7 @@ import datetime as dt
 from sozialamt.demo import SEED_HOURS
 from sozialamt.models import Location
 
-from .models import Counsellor, WorkingHours
+from .models import Counsellor, ReservedCapacity, WorkingHours
 
 COUNSELLORS = [  # name, team, room, service slugs
     ("Petra Hoffmann", "Team Grundsicherung", "Raum E.12", ["grundsicherung", "hilfe-zum-lebensunterhalt"]),
@@ -21,7 +21,11 @@ COUNSELLORS = [  # name, team, room, service slugs
 
 
 def seed(location: Location) -> None:
-    """Four counsellors at the location, working its opening hours (Friday mornings off for one)."""
+    """Four counsellors at the location, working its opening hours (Friday mornings off for one),
+    and a Notfallkontingent of two Grundsicherung appointments a day."""
+    service = location.services.filter(slug="grundsicherung").first()
+    if service is not None:
+        ReservedCapacity.objects.get_or_create(location=location, service=service, defaults={"per_day": 2})
     for index, (name, team, room, slugs) in enumerate(COUNSELLORS):
         counsellor, created = Counsellor.objects.get_or_create(
             name=name, location=location, defaults={"team": team, "room": room}

@@ -1,5 +1,7 @@
 """Consultation appointments (Beratung nach Termin): counsellors, their hours, appointments."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -247,6 +249,7 @@ class AppointmentHistory(models.Model):
         BY_OFFICE = "by_office", _("Absage durch das Amt:")
         KUNDENZENTRUM = "kundenzentrum", _("im Kundenzentrum")
         DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")
+        OVERRIDE = "override", _("gebucht trotz bestehendem Termin, Grund:")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     old_status = models.CharField(max_length=12, blank=True)
@@ -332,3 +335,35 @@ class ContactLock(models.Model):
 
     def __str__(self) -> str:
         return self.key[:12]
+
+
+class ReservedCapacity(models.Model):
+    """Notfallkontingent: appointments a day of a service at a location that only staff can
+    book, released to citizens at `release_time` on the location's open day
+    `release_days_before` open days before (0: on the day itself)."""
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("Standort"), on_delete=models.CASCADE, related_name="reserved_capacities"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("Anliegen"), on_delete=models.CASCADE, related_name="reserved_capacities"
+    )
+    per_day = models.PositiveSmallIntegerField(
+        _("Termine je Tag"), default=1, help_text=_("So viele Termine am Tag kann nur das Amt buchen.")
+    )
+    release_days_before = models.PositiveSmallIntegerField(
+        _("Freigabe Öffnungstage vorher"),
+        default=1,
+        help_text=_("1: am Öffnungstag davor; 0: am Tag selbst."),
+    )
+    release_time = models.TimeField(_("Freigabe um"), default=dt.time(12))
+
+    class Meta:
+        verbose_name = _("Notfallkontingent")
+        verbose_name_plural = _("Notfallkontingente")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "service"], name="reserved_capacity_one_per_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.service} ({self.per_day})"

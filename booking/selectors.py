@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from sozialamt.hours import OfficeCalendar
+from sozialamt.hours import OfficeCalendar, aware
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
 from . import freecache
-from .models import Absence, Appointment, WorkingHours
+from .models import Absence, Appointment, ReservedCapacity, WorkingHours
 from .slots import (
     Candidates,
     CounsellorPlan,
@@ -26,6 +26,8 @@ from .slots import (
     day_starts,
     free_counsellors,
     midnight,
+    reserve,
+    with_reserve,
 )
 
 # No API client may ask for more than this many days at once (it bounds the work per request).
@@ -80,13 +82,17 @@ def availability(
     end: dt.date | None = None,
     now: dt.datetime | None = None,
     ignore_appointment: Appointment | None = None,
+    staff: bool = False,
+    counsellor: int | None = None,
 ) -> Availability:
     """Free times per day from start to end (default: the whole booking window), as if the
-    appointment to ignore (one being moved) were not booked.
+    appointment to ignore (one being moved) were not booked; only one counsellor's when given.
+    Staff also see the reserved capacity not yet released to citizens (marked per day).
 
-    Seven queries uncached, however many counsellors and bookings: counsellors, their working
-    hours, absences, opening hours, closures, whether the location offers the service (these
-    cached until an admin edits the location), and the booked times of the days not cached."""
+    Eight queries uncached, however many counsellors and bookings: counsellors, their working
+    hours, absences, opening hours, closures, whether the location offers the service, its
+    reserved capacity (these cached until an admin edits the location), and the booked times
+    of the days not cached."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start = start or today
@@ -96,7 +102,9 @@ def availability(
     )
     dates = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     static_key = _static_key(service, location, start, end, today)
-    day_keys = {d: f"booking:free:day:{location.pk}:{service.pk}:{d}" for d in dates}
+    only = f":c{counsellor}" if counsellor else ""
+    # "starts", not the former "day": an entry now holds the staff's and the citizens' answers.
+    day_keys = {d: f"booking:free:starts:{location.pk}:{service.pk}:{d}{only}" for d in dates}
     cached = freecache.Lookup(location.pk, {static_key: None, **{key: d for d, key in day_keys.items()}})
     static = cached.get(static_key)
     if static is None:
@@ -105,24 +113,49 @@ def availability(
     # The day of the appointment to ignore is worked out afresh, and not cached.
     own = {timezone.localdate(ignore_appointment.start)} if ignore_appointment else set()
     bookable = [d.date for d in static.days if _bookable(static, d)]
-    starts = {d: cached.get(day_keys[d]) for d in bookable if d not in own}
-    missing = [d for d in bookable if starts.get(d) is None]
+    answers = {d: cached.get(day_keys[d]) for d in bookable if d not in own}
+    missing = [d for d in bookable if answers.get(d) is None]
     if missing:
         ignore = ignore_appointment.pk if ignore_appointment else None
         busy = _busy([c for c, _plan in static.counsellors], missing, ignore)
-        computed = {d: _day_starts(static, d, busy) for d in missing}
+        computed = {d: _day_answers(static, d, busy.get(d, {}), counsellor) for d in missing}
         cached.put({day_keys[d]: found for d, found in computed.items() if d not in own})
-        starts.update(computed)
+        answers.update(computed)
     duration = dt.timedelta(minutes=service.duration_minutes)
     days = [
-        DayPlan(d, d.date in starts, tuple(Slot(s, s + duration) for s in starts.get(d.date, ()) if s > now))
+        _day_plan(static, d, answers.get(d.date), staff=staff, now=now, duration=duration)
         for d in static.days
     ]
     return Availability(service, location, static.window, days, offered=static.offered)
 
 
+def _day_answers(static: StaticPlan, day: dt.date, busy: dict, counsellor: int | None) -> tuple:
+    """A day's free starts for staff, and for citizens before the reserve is released (None
+    when the day holds nothing back): both are cached together, and which one a reader gets is
+    decided when read, against the release instant, so the release never waits for a cache."""
+    midnight_ = midnight(day, timezone.get_default_timezone())
+    candidates = static.candidates(day, counsellor)
+    every = tuple(day_starts(candidates, busy, midnight_))
+    held = static.held(day)
+    if not held:
+        return every, None
+    return every, tuple(day_starts(candidates, with_reserve(busy, held), midnight_))
+
+
+def _day_plan(static: StaticPlan, day, answers, *, staff: bool, now, duration) -> DayPlan:
+    if answers is None:
+        return DayPlan(day, False)
+    every, for_citizens = answers
+    held_back = for_citizens is not None and not static.released(day.date, now)
+    shown = for_citizens if held_back and not staff else every
+    slots = tuple(Slot(s, s + duration) for s in shown if s > now)
+    reserved = frozenset(every) - frozenset(for_citizens) if held_back and staff else frozenset()
+    return DayPlan(day, True, slots, reserved)
+
+
 def _static_key(service, location, start, end, today) -> str:
-    return f"booking:free:static:{location.pk}:{service.pk}:{start}:{end}:{today}"
+    # "plan", not the former "static": the plan now carries the reserved capacity.
+    return f"booking:free:plan:{location.pk}:{service.pk}:{start}:{end}:{today}"
 
 
 @dataclass(frozen=True)
@@ -136,11 +169,19 @@ class Offer:
 
 
 def offer_at(
-    *, service: Service, location: Location, start: dt.datetime, now: dt.datetime, ignore: int | None = None
+    *,
+    service: Service,
+    location: Location,
+    start: dt.datetime,
+    now: dt.datetime,
+    ignore: int | None = None,
+    staff: bool = False,
+    counsellor: int | None = None,
 ) -> Offer:
     """The counsellors free at `start`, from the database (never cached), an appointment being
-    moved left out. One query once the hours are cached: the page a citizen booked from (the
-    default range) cached them already."""
+    moved left out; for citizens without the reserved capacity not yet released, and only the
+    given counsellor when there is one. One query once the hours are cached: the page a citizen
+    booked from (the default range) cached them already."""
     today = timezone.localdate(now)
     day = timezone.localdate(start)
     page_end = min(
@@ -156,10 +197,12 @@ def offer_at(
     office_day = next((d for d in static.days if d.date == day), None)
     if not static.offered or office_day is None or not _bookable(static, office_day):
         return Offer(static.offered, False)
-    busy = _busy([c for c, _plan in static.counsellors], [day], ignore)
+    busy = _busy([c for c, _plan in static.counsellors], [day], ignore).get(day, {})
+    if not staff and not static.released(day, now):
+        busy = with_reserve(busy, static.held(day))
     tz = timezone.get_default_timezone()
     duration = dt.timedelta(minutes=service.duration_minutes)
-    found = free_counsellors(static.candidates(day), busy.get(day, {}), midnight(day, tz), start, duration)
+    found = free_counsellors(static.candidates(day, counsellor), busy, midnight(day, tz), start, duration)
     return Offer(True, True, found)
 
 
@@ -172,9 +215,23 @@ class StaticPlan:
     days: list
     counsellors: list[tuple[int, dict[dt.date, Candidates]]]
     offered: bool  # the location offers the service at all
+    # Per day: when the reserved capacity goes to citizens, and its units per counsellor.
+    reserves: dict[dt.date, tuple[dt.datetime, dict[int, int]]] = field(default_factory=dict)
 
-    def candidates(self, day: dt.date) -> list[tuple[int, Candidates]]:
-        return [(pk, by_day[day]) for pk, by_day in self.counsellors if by_day.get(day)]
+    def candidates(self, day: dt.date, counsellor: int | None = None) -> list[tuple[int, Candidates]]:
+        return [
+            (pk, by_day[day])
+            for pk, by_day in self.counsellors
+            if by_day.get(day) and counsellor in (None, pk)
+        ]
+
+    def held(self, day: dt.date) -> dict[int, int]:
+        """The units held back for staff on the day, per counsellor (empty: none)."""
+        return self.reserves[day][1] if day in self.reserves else {}
+
+    def released(self, day: dt.date, now: dt.datetime) -> bool:
+        """Whether citizens may book the day's reserved capacity (or there is none)."""
+        return day not in self.reserves or self.reserves[day][0] <= now
 
 
 def _bookable(static: StaticPlan, day) -> bool:
@@ -197,17 +254,33 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
         if same not in shared:
             shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open}
         counsellors.append((plan.id, shared[same]))
-    return StaticPlan(
+    static = StaticPlan(
         booking_window(service, calendar, today),
         days,
         counsellors,
         location.services.filter(pk=service.pk).exists(),
     )
+    capacity = ReservedCapacity.objects.filter(location=location, service=service, per_day__gt=0).first()
+    if capacity is not None:
+        for day in days:
+            held = reserve(static.candidates(day.date), capacity.per_day) if day.is_open else {}
+            if held:
+                static.reserves[day.date] = (release_at(capacity, calendar, day.date, tz), held)
+    return static
 
 
-def _day_starts(static: StaticPlan, day: dt.date, busy: dict) -> tuple[dt.datetime, ...]:
-    start = midnight(day, timezone.get_default_timezone())
-    return tuple(day_starts(static.candidates(day), busy.get(day, {}), start))
+def release_at(capacity: ReservedCapacity, calendar: OfficeCalendar, day: dt.date, tz) -> dt.datetime:
+    """When a day's reserved capacity goes to citizens: at the release time on the location's
+    open day so many open days before (closures and holidays skipped)."""
+    try:
+        on = (
+            calendar.subtract_working_days(day, capacity.release_days_before)
+            if capacity.release_days_before
+            else day
+        )
+    except ValueError:  # no open day before within the calendar's search: released that morning
+        return midnight(day, tz)
+    return aware(on, capacity.release_time, tz)
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

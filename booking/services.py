@@ -72,18 +72,24 @@ def book_appointment(
     person: dict,
     booked_by=None,
     client_address: str = "",
+    channel: str = Appointment.Channel.ONLINE,
+    counsellor: int | None = None,
+    override_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Booked:
-    """Books the free time `start` with the least-loaded free counsellor.
+    """Books the free time `start` with the least-loaded free counsellor (or the one given).
 
     `person` holds validated personal fields (see forms.PersonForm); `client_address` is the
     citizen's address for an online booking (pages and API), whose network may hold only a few
-    bookings of a service at a time; staff bookings (`booked_by`) are exempt. Raises
-    BookingError when the time is not bookable, was just taken (with the next free times) or a
-    limit is reached."""
+    bookings of a service at a time. Staff bookings (`booked_by`, a verified staff member) are
+    exempt from that, may take the reserved capacity, and may pass the one-booking-per-contact
+    limit with an `override_reason`, which the history keeps. Raises BookingError when the time
+    is not bookable, was just taken (with the next free times) or a limit is reached."""
     now, start = now or timezone.now(), start.astimezone(dt.UTC)
-    network = network_key(client_address) if client_address and booked_by is None else ""
-    counsellors = _free_counsellors(service=service, location=location, start=start, now=now)
+    staff = booked_by is not None
+    network = network_key(client_address) if client_address and not staff else ""
+    wanted = {"staff": staff, "counsellor": counsellor}
+    counsellors = _free_counsellors(service=service, location=location, start=start, now=now, **wanted)
     booked = _book_first_free(
         counsellors,
         service=service,
@@ -91,14 +97,18 @@ def book_appointment(
         start=start,
         person={**person, "origin_network": network},
         booked_by=booked_by,
+        channel=channel,
+        override_reason=override_reason.strip() if staff else "",
         now=now,
     )
     if booked is None:
-        raise _taken(service, location, start, now)
+        raise _taken(service, location, start, now, **wanted)
     return booked
 
 
-def _new_appointment(*, token: str, service, location, start, person: dict, booked_by) -> Appointment:
+def _new_appointment(
+    *, token: str, service, location, start, person: dict, booked_by, channel
+) -> Appointment:
     return Appointment(
         code=new_code(),
         token_hash=hash_token(token),
@@ -106,6 +116,7 @@ def _new_appointment(*, token: str, service, location, start, person: dict, book
         location=location,
         start=start,
         booked_by=booked_by,
+        channel=channel,
         **{
             name: person.get(name, Appointment._meta.get_field(name).get_default())
             for name in [*Appointment.PERSONAL_FIELDS, *Appointment.CHOICES_KEPT]
@@ -113,7 +124,9 @@ def _new_appointment(*, token: str, service, location, start, person: dict, book
     )
 
 
-def _book_first_free(counsellors, *, service, location, start, person: dict, booked_by, now) -> Booked | None:
+def _book_first_free(
+    counsellors, *, service, location, start, person: dict, booked_by, channel, override_reason: str, now
+) -> Booked | None:
     """Books the first counsellor whose time the database takes, in one transaction per try: a
     try that loses a race rolls back whole, and the next one counts the contact's bookings anew."""
     token = new_token()
@@ -121,19 +134,26 @@ def _book_first_free(counsellors, *, service, location, start, person: dict, boo
     tries = [*counsellors]
     while tries:
         appointment = _new_appointment(
-            token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
+            token=token,
+            service=service,
+            location=location,
+            start=start,
+            person=person,
+            booked_by=booked_by,
+            channel=channel,
         )
         appointment.counsellor_id, appointment.end = tries[0], end
         try:
             with transaction.atomic():
-                _check_contact_limit(service=service, person=person, now=now)
+                if not override_reason:
+                    _check_contact_limit(service=service, person=person, now=now)
                 _check_network_limit(service=service, network=person["origin_network"], now=now)
                 _hold(appointment)
+                note = AppointmentHistory.Note.BOOKED
+                if override_reason:
+                    note = f"{AppointmentHistory.Note.OVERRIDE} {override_reason}"[:200]
                 AppointmentHistory.objects.create(
-                    appointment=appointment,
-                    new_status=appointment.status,
-                    by=booked_by,
-                    note=AppointmentHistory.Note.BOOKED,
+                    appointment=appointment, new_status=appointment.status, by=booked_by, note=note
                 )
                 notifications.appointment_booked(appointment, manage_url=manage_url(token))
         except IntegrityError:
@@ -256,14 +276,16 @@ def move_appointment(
         _check_seen(locked, seen_start)
         if locked.status != Appointment.Status.BOOKED or locked.start <= now:
             raise BookingError(_("Dieser Termin kann nicht mehr verschoben werden."), kind="gone")
+        # Staff moving a booking for the citizen may use the reserved capacity.
+        wanted = {"staff": by is not None, "counsellor": None}
         free = _free_counsellors(
-            service=locked.service, location=locked.location, start=start, now=now, ignore=locked.pk
+            service=locked.service, location=locked.location, start=start, now=now, ignore=locked.pk, **wanted
         )
         old_start = locked.start
         end = start + dt.timedelta(minutes=locked.service.duration_minutes)
         preferred = sorted(free, key=lambda pk: pk != locked.counsellor_id)
         if not any(_try_to_move(locked, pk, start, end) for pk in preferred):
-            raise _taken(locked.service, locked.location, start, now)
+            raise _taken(locked.service, locked.location, start, now, **wanted)
         freecache.days_changed(locked.location_id, [timezone.localdate(old_start)])
         code = AppointmentHistory.Note.MOVED_ON_BEHALF if reason else AppointmentHistory.Note.MOVED
         note = f"{code} {timezone.localtime(old_start):%d.%m.%Y %H:%M}"
@@ -354,21 +376,31 @@ def _day_not_bookable() -> BookingError:
     )
 
 
-def _free_counsellors(*, service, location, start, now, ignore: int | None = None) -> tuple[int, ...]:
+def _free_counsellors(
+    *, service, location, start, now, ignore: int | None = None, staff: bool = False, counsellor=None
+) -> tuple[int, ...]:
     """The counsellors free at `start` (least loaded first), or the reason why there is none."""
     _check_offer(service=service, location=location, start=start, now=now)
-    offer = offer_at(service=service, location=location, start=start, now=now, ignore=ignore)
+    wanted = {"staff": staff, "counsellor": counsellor}
+    offer = offer_at(service=service, location=location, start=start, now=now, ignore=ignore, **wanted)
     if not offer.offered:
         raise _not_offered()
     if not offer.bookable_day:
         raise _day_not_bookable()
     if not offer.counsellors:
-        raise _taken(service, location, start, now)
+        raise _taken(service, location, start, now, **wanted)
     return offer.counsellors
 
 
-def _taken(service, location, start, now) -> BookingError:
-    later = availability(service=service, location=location, start=timezone.localtime(start).date(), now=now)
+def _taken(service, location, start, now, *, staff: bool = False, counsellor=None) -> BookingError:
+    later = availability(
+        service=service,
+        location=location,
+        start=timezone.localtime(start).date(),
+        now=now,
+        staff=staff,
+        counsellor=counsellor,
+    )
     return BookingError(
         _("Dieser Termin wurde gerade vergeben. Bitte wählen Sie eine andere Zeit."),
         kind="taken",

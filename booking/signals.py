@@ -2,7 +2,7 @@
 
 Appointments from anywhere (services, admin, another app) touch their location's day; a move
 also touches the day it left, which only the service knows. Admin edits of hours, closures,
-counsellors and services touch whole locations; edits of services, locations and what a
+counsellors, services and reserved capacity touch whole locations; edits of services, locations and what a
 location offers also the catalogue (which slugs name which pair).
 """
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from sozialamt.models import Closure, Location, OpeningHours, Service
 
 from . import freecache
-from .models import Absence, Appointment, Counsellor, WorkingHours
+from .models import Absence, Appointment, Counsellor, ReservedCapacity, WorkingHours
 
 
 def _appointment_changed(sender, instance: Appointment, **kwargs) -> None:
@@ -30,7 +30,7 @@ def _locations_of(instance) -> list[int]:
         return list(
             Counsellor.objects.filter(pk=instance.counsellor_id).values_list("location_id", flat=True)
         )
-    return [instance.location_id]  # Counsellor, OpeningHours, Closure
+    return [instance.location_id]  # Counsellor, OpeningHours, Closure, ReservedCapacity
 
 
 def _edited(sender, instance, **kwargs) -> None:
@@ -55,7 +55,16 @@ def connect() -> None:
         signal.connect(
             _appointment_changed, sender=Appointment, dispatch_uid=f"booking-free-appointment-{name}"
         )
-        for model in (Counsellor, WorkingHours, Absence, OpeningHours, Closure, Service, Location):
+        for model in (
+            Counsellor,
+            WorkingHours,
+            Absence,
+            OpeningHours,
+            Closure,
+            Service,
+            Location,
+            ReservedCapacity,
+        ):
             signal.connect(_edited, sender=model, dispatch_uid=f"booking-free-{model.__name__}-{name}")
     for through in (Counsellor.services.through, Location.services.through):
         m2m_changed.connect(

@@ -56,6 +56,8 @@ class DayPlan:
     day: Day
     bookable: bool  # inside lead time and horizon
     slots: tuple[Slot, ...] = field(default=())
+    # Of the slots, the starts held back for staff (Notfallkontingent, not yet released).
+    reserved: frozenset[dt.datetime] = field(default=frozenset())
 
     @property
     def date(self) -> dt.date:
@@ -246,6 +248,48 @@ def free_counsellors(
             if (offset, length) == key and mask >> unit & 1 and not blocked >> unit & ((1 << length) - 1):
                 free.append((load, counsellor))
     return tuple(counsellor for _load, counsellor in sorted(free))
+
+
+def reserve(counsellors: Iterable[tuple[int, Candidates]], count: int) -> dict[int, int]:
+    """The units of `count` grid starts held back for staff: the latest of the day first, taken
+    in turn from each counsellor, none overlapping another of the same counsellor. Per
+    counsellor, the mask of the units the held starts touch (bookings aside: the same every time
+    for the same hours, so a held time stays held while citizens book the others)."""
+    options = []
+    for counsellor, candidates in counsellors:
+        starts = [(unit, touched) for _offset, touched, mask in candidates for unit in _bits(mask)]
+        options.append((counsellor, sorted(starts, reverse=True)))
+    held: dict[int, int] = {}
+    while count > 0 and any(starts for _c, starts in options):
+        for counsellor, starts in options:
+            if count == 0:
+                break
+            while starts:
+                unit, touched = starts.pop(0)
+                block = ((1 << touched) - 1) << unit
+                if not held.get(counsellor, 0) & block:
+                    held[counsellor] = held.get(counsellor, 0) | block
+                    count -= 1
+                    break
+    return held
+
+
+def with_reserve(busy: Mapping[int, Busy], held: Mapping[int, int]) -> dict[int, Busy]:
+    """The busy masks as citizens see them: the held units count as taken."""
+    found = dict(busy)
+    for counsellor, mask in held.items():
+        blocked, load = found.get(counsellor, NOT_BUSY)
+        found[counsellor] = (blocked | mask, load)
+    return found
+
+
+def _bits(mask: int) -> list[int]:
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
 
 
 def next_free(plans: Iterable[DayPlan], count: int = 3, after: dt.datetime | None = None) -> list[Slot]:

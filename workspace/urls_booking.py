@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import booking_views
+
+urlpatterns = [
+    path("buchen/", booking_views.book, name="book"),
+    path("buchen/angaben/", booking_views.details, name="book-details"),
+    path("buchen/<int:pk>/bestaetigung/", booking_views.booked, name="booked"),
+    path("folgetermin/<int:pk>/", booking_views.follow_up, name="follow-up"),
+]
