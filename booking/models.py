@@ -250,6 +250,7 @@ class AppointmentHistory(models.Model):
         KUNDENZENTRUM = "kundenzentrum", _("im Kundenzentrum")
         DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")
         OVERRIDE = "override", _("gebucht trotz bestehendem Termin, Grund:")
+        COUNSELLING = "counselling", _("in der Beratung")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     old_status = models.CharField(max_length=12, blank=True)
@@ -367,3 +368,26 @@ class ReservedCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.service} ({self.per_day})"
+
+
+class CounsellorFeed(models.Model):
+    """A counsellor's private calendar subscription; only a hash of its token is stored, and a
+    revoked feed answers 404."""
+
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counsellor"], condition=Q(revoked_at__isnull=True), name="counsellor_feed_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor} {self.created_at:%Y-%m-%d}"

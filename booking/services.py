@@ -515,3 +515,14 @@ def mark_missed(*, appointment_id: int) -> bool:
     S = Appointment.Status
     note = AppointmentHistory.Note.DAY_CLOSED
     return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.NO_SHOW, note=note)
+
+
+def record_no_show(*, appointment_id: int, counsellor_id: int, by, now: dt.datetime | None = None) -> bool:
+    """The counsellor records that the citizen of a booked appointment did not come; only once
+    its time has begun. False when it is not theirs, not booked any more or not begun."""
+    now = now or timezone.now()
+    S = Appointment.Status
+    if not Appointment.objects.filter(pk=appointment_id, counsellor=counsellor_id, start__lte=now).exists():
+        return False
+    note = AppointmentHistory.Note.COUNSELLING
+    return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.NO_SHOW, by=by, note=note)

@@ -3,11 +3,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sozialamt.models import Location, Service
 
 from .models import Desk
+from .services.moving import staffed_services
 
 
 def _helper(submit: str, action: str = "") -> FormHelper:
@@ -71,7 +73,13 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, desk: Desk, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = desk.location.services.active()
+        # Only services a staffed desk serves today: elsewhere the ticket would wait for ever.
+        staffed = staffed_services(desk.location_id, timezone.now())
+        self.fields["service"].queryset = desk.location.services.active().filter(pk__in=staffed)
+        if not staffed:
+            self.fields["service"].help_text = _(
+                "Heute ist kein Schalter besetzt, der ein Anliegen bedient; leiten Sie an einen Schalter weiter."
+            )
         self.fields["desk"].queryset = desk.location.desks.filter(active=True).exclude(pk=desk.pk)
         self.helper = _helper(_("Weiterleiten"), action)
         self.helper.inputs[0].field_classes = "btn btn-outline-primary"

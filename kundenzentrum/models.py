@@ -167,6 +167,16 @@ class Ticket(models.Model):
         blank=True,
         related_name="ticket",
     )
+    # A checked-in appointment its counsellor calls to their room from "Mein Tag"; the desks
+    # never call such a ticket.
+    counsellor = models.ForeignKey(
+        "booking.Counsellor",
+        verbose_name=_("Beratung durch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # For a checked-in appointment: when it is due; walk-ins have none.
     due_at = models.DateTimeField(_("fällig um"), null=True, blank=True)
     issued_at = models.DateTimeField(_("ausgegeben um"), default=timezone.now)
@@ -239,6 +249,15 @@ class Ticket(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def call_place(self) -> str:
+        """Where the citizen is called to: the desk, or the counsellor's room."""
+        if self.desk_id is not None:
+            return self.desk.name
+        if self.counsellor_id is not None:
+            return self.counsellor.room or self.counsellor.name
+        return ""
 
 
 class TicketHistory(models.Model):

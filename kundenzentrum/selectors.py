@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from sozialamt.models import Location, Service
@@ -85,10 +86,15 @@ class Arrived:
 def arrived_appointments(
     location_ids: list[int], day: dt.date, averages: dict[tuple[int, int], float]
 ) -> list[Arrived]:
-    """The waiting checked-in appointments of the locations, in calling order. One query."""
+    """The waiting checked-in appointments of the locations that the desks call, in calling
+    order (a counsellor calls their own). One query."""
     rows = (
         Ticket.objects.filter(
-            location__in=location_ids, day=day, status=Ticket.Status.WAITING, due_at__isnull=False
+            location__in=location_ids,
+            day=day,
+            status=Ticket.Status.WAITING,
+            due_at__isnull=False,
+            counsellor__isnull=True,
         )
         .order_by("due_at", "pk")
         .values_list("pk", "location", "service", "for_desk", "due_at", "service__duration_minutes")
@@ -251,6 +257,8 @@ def ticket_position(ticket: Ticket, now: dt.datetime | None = None) -> Position:
     now = now or timezone.now()
     if ticket.status != Ticket.Status.WAITING:
         return Position(ticket, 0, 0)
+    if ticket.counsellor_id is not None:
+        return _position_with_counsellor(ticket, now)
     desks = desk_maps([ticket.location_id], ticket.day)[ticket.location_id]
     recent = recent_averages([ticket.location_id], now)
     arrived = competing(
@@ -267,6 +275,20 @@ def ticket_position(ticket: Ticket, now: dt.datetime | None = None) -> Position:
         walk_ins, average = _walk_ins_competing(ticket, desks, recent)
     ahead, minutes = calls_before(walk_ins, average, arrived, staffed, now, ticket.due_at)
     return Position(ticket, ahead, math.ceil(minutes / max(staffed, 1)))
+
+
+def _position_with_counsellor(ticket: Ticket, now: dt.datetime) -> Position:
+    """A citizen waiting for their counsellor: the counsellor's arrived appointments due before
+    theirs and the one in the room now are ahead; the wait lasts at least until the booked time.
+    One query."""
+    before = Q(due_at__lt=ticket.due_at) | Q(due_at=ticket.due_at, pk__lt=ticket.pk)
+    ahead = (
+        Ticket.objects.filter(counsellor=ticket.counsellor_id, day=ticket.day)
+        .filter(Q(status=Ticket.Status.WAITING) & before | Q(status__in=Ticket.ACTIVE))
+        .count()
+    )
+    minutes = math.ceil(max((ticket.due_at - now).total_seconds(), 0) / 60) if ticket.due_at else 0
+    return Position(ticket, ahead, minutes)
 
 
 def _walk_ins_ahead(ticket: Ticket, recent: dict[tuple[int, int], float]) -> tuple[int, float]:
@@ -313,7 +335,7 @@ def desk_queue(desk: Desk, service_ids: list[int], day: dt.date, now: dt.datetim
     """Waiting count and longest wait for a desk's services. One query."""
     waiting = Ticket.objects.filter(
         location=desk.location_id, day=day, status=Ticket.Status.WAITING, service__in=service_ids
-    ).filter(Q(for_desk__isnull=True) | Q(for_desk=desk))
+    ).filter(Q(for_desk__isnull=True) | Q(for_desk=desk), counsellor__isnull=True)
     stats = waiting.aggregate(count=Count("pk"), first=Min("issued_at"))
     longest = int((now - stats["first"]).total_seconds() // 60) if stats["first"] else 0
     return {"waiting": stats["count"], "longest_minutes": max(longest, 0)}
@@ -338,14 +360,14 @@ def display_feed_changed(slug: str, day: dt.date) -> None:
 
 
 def build_display_feed(slug: str, day: dt.date) -> dict:
-    """The latest calls of a location for the display, from the database. One query."""
+    """The latest calls of a location for the display, from the database: the desk, or the
+    counsellor's room for a call to the room. One query."""
     rows = (
         Ticket.objects.filter(location__slug=slug, day=day, called_at__isnull=False)
         .exclude(status=Ticket.Status.WAITING)
         .order_by("-called_at", "-pk")
-        .values_list("pk", "letter", "number", "desk__name", "called_at")[
-            : settings.KUNDENZENTRUM_DISPLAY_CALLS
-        ]
+        .annotate(place=Coalesce("desk__name", NullIf("counsellor__room", Value("")), "counsellor__name"))
+        .values_list("pk", "letter", "number", "place", "called_at")[: settings.KUNDENZENTRUM_DISPLAY_CALLS]
     )
     calls = [
         {

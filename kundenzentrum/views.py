@@ -61,7 +61,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 
 def _ticket(public_id: str) -> Ticket:
     return get_object_or_404(
-        Ticket.objects.select_related("location", "service", "desk"), public_id=public_id
+        Ticket.objects.select_related("location", "service", "desk", "counsellor"), public_id=public_id
     )
 
 

@@ -39,6 +39,8 @@ STAFF_ONLY_SOURCES = [
     "templates/registration/*",
     "templates/sozialamt/staff_home.html",
     "workspace/*",
+    "booking/feeds.py",
+    "kundenzentrum/services/rooms.py",
     "templates/workspace/*",
     "templates/workspace/includes/*",
 ]

@@ -13,6 +13,8 @@ from .moving import (
     park_ticket,
     recall_ticket,
     resume_ticket,
+    staffed_services,
     start_service,
     transfer_ticket,
 )
+from .rooms import ROOM_MOVES, act_in_room

@@ -40,7 +40,7 @@ def _candidate(desk: Desk, now: dt.datetime) -> Ticket | None:
     waiting = (
         Ticket.objects.filter(location=desk.location_id, day=timezone.localdate(now), status=S.WAITING)
         .filter(service__in=Desk.services.through.objects.filter(desk=desk).values("service"))
-        .filter(Q(for_desk__isnull=True) | Q(for_desk=desk))
+        .filter(Q(for_desk__isnull=True) | Q(for_desk=desk), counsellor__isnull=True)
         .select_related("service")
         .select_for_update(skip_locked=True, of=("self",))
     )

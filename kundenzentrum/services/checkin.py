@@ -18,7 +18,7 @@ from booking.models import Appointment
 from booking.selectors import hash_token
 from sozialamt.models import Location
 
-from ..models import Ticket
+from ..models import Desk, Ticket
 from .common import QueueError, when
 from .issuing import create_ticket
 
@@ -43,7 +43,7 @@ def _appointment_lookup(code: str) -> Q | None:
 def _find_appointment(code: str, location: Location) -> Appointment:
     lookup = _appointment_lookup(code)
     appointment = (
-        Appointment.objects.select_related("service").filter(lookup, location=location).first()
+        Appointment.objects.select_related("service", "counsellor").filter(lookup, location=location).first()
         if lookup is not None
         else None
     )
@@ -87,4 +87,20 @@ def check_in_appointment(
         appointment=appointment,
         due_at=appointment.start,
         interpreter_language=appointment.interpreter_language,
+        counsellor=_called_by_counsellor(appointment),
     )
+
+
+def _called_by_counsellor(appointment: Appointment):
+    """The counsellor who calls the arrived citizen, or None for the walk-in desks. A counsellor
+    with an account calls their own appointments from "Mein Tag"; the desks take a checked-in
+    appointment only when its counsellor has no account and an active desk here serves the
+    service (else nobody at a desk could call it, and it would wait for ever). One query."""
+    counsellor = appointment.counsellor
+    if counsellor.user_id is None:
+        served_at_desks = Desk.objects.filter(
+            location=appointment.location_id, active=True, services=appointment.service_id
+        ).exists()
+        if served_at_desks:
+            return None
+    return counsellor

@@ -16,6 +16,7 @@ from booking import services as booking_services
 from booking.models import Appointment
 from sozialamt.models import Service
 
+from .. import selectors
 from ..models import Desk, Ticket, TicketHistory
 from .common import QueueError, feed_changed_on_commit
 
@@ -23,6 +24,16 @@ S = Ticket.Status
 STALE = gettext_lazy(
     "Diese Wartenummer hat sich inzwischen geändert (%(number)s: %(status)s). Es wurde nichts geändert."
 )
+
+NOT_STAFFED = gettext_lazy(
+    "Dieses Anliegen bedient heute kein besetzter Schalter; dort würde die Wartenummer nie aufgerufen."
+)
+
+
+def staffed_services(location_id: int, now: dt.datetime) -> frozenset[int]:
+    """The services that a desk someone is signed in to serves today at the location. One query."""
+    desks = selectors.desk_maps([location_id], timezone.localdate(now))[location_id]
+    return frozenset().union(*(desks.services[d] for d in desks.staffed))
 
 
 def _move(
@@ -145,6 +156,12 @@ def transfer_ticket(
         not to_service.active or not desk.location.services.filter(pk=to_service.pk).exists()
     ):
         raise QueueError(_("Dieses Anliegen wird an diesem Standort nicht angeboten."))
+    if (
+        to_service is not None
+        and to_desk is None
+        and to_service.pk not in staffed_services(desk.location_id, now)
+    ):
+        raise QueueError(NOT_STAFFED)
     if to_desk is not None:
         if to_desk.location_id != desk.location_id or not to_desk.active:
             raise QueueError(_("Diesen Schalter gibt es an diesem Standort nicht."))

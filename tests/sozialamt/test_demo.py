@@ -53,7 +53,7 @@ def test_with_debug_off_it_prints_random_passwords_and_a_random_kiosk_token(sett
     call_command("load_demo", allow_production=True, stdout=out)
     output = out.getvalue()
     users = get_user_model().objects.all()
-    assert users.count() == 4
+    assert users.count() == 5  # the four roles and the demo counsellor
     for user in users:
         assert not user.check_password(f"demo-{user.username}")
         printed = output.split(f"user: {user.username}")[1].split("password:")[1].split()[0]
@@ -113,3 +113,19 @@ def test_the_demo_office_speaks_every_language_of_the_site_and_keeps_admin_edits
     load(settings)
     service.refresh_from_db()
     assert service.name_en == "Basic income support"
+
+
+def test_it_creates_a_counsellor_login_with_appointments_today_and_prints_its_second_factor(settings):
+    import time_machine
+
+    from booking.models import Counsellor
+
+    with time_machine.travel(dt.datetime(2026, 12, 3, 7, 0, tzinfo=dt.UTC), tick=False):
+        output = load(settings)
+        load(settings)  # again: no second set of appointments
+    counsellor = Counsellor.objects.get(user__username="beratung")
+    assert get_user_model().objects.get(username="beratung").check_password("demo-beratung")
+    assert counsellor.appointments.filter(start__date=dt.date(2026, 12, 3)).count() == 5
+    after = output.split("user: beratung")[1]
+    assert "authenticator key:" in after.splitlines()[1]
+    assert "user: infotheke" in output

@@ -28,9 +28,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             location = demo.seed_office()
             accounts = demo.seed_users(public_passwords=public, location=location)
+            booking_demo = importlib.import_module("booking.demo")
+            booking_demo.seed(location)
+            # The counsellor's sign-in ("Mein Tag"); the info desk's is among the accounts above.
+            accounts.append(booking_demo.seed_counsellor_login(location, public_passwords=public))
             # With DEBUG off every account sets up its own app at the first sign-in.
             factors = demo.seed_second_factors([a[0] for a in accounts]) if public else {}
-            importlib.import_module("booking.demo").seed(location)
             notes += importlib.import_module("kundenzentrum.demo").seed(location, public_secrets=public)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {location.name}, {location.street}."))
         if not public:
