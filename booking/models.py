@@ -245,6 +245,8 @@ class AppointmentHistory(models.Model):
         BY_OFFICE = "by_office", _("Absage durch das Amt:")
         KUNDENZENTRUM = "kundenzentrum", _("im Kundenzentrum")
         DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")
+        CONFIRMED = "confirmed", _("per E-Mail bestätigt")
+        UNCONFIRMED = "unconfirmed", _("nicht rechtzeitig bestätigt, Zeit freigegeben")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     old_status = models.CharField(max_length=12, blank=True)

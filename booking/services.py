@@ -20,7 +20,7 @@ from messaging import notify as notifications
 from sozialamt.locking import lock_keys
 from sozialamt.models import Location, Service
 
-from . import freecache
+from . import freecache, holds
 from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
 from .selectors import availability, hash_token, offer_at
 from .slots import Slot, next_free, units
@@ -28,6 +28,8 @@ from .slots import Slot, next_free, units
 # Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 UNIT = dt.timedelta(minutes=UNIT_MINUTES)
+# Bookings that count against the per-contact and per-network limits.
+ACTIVE = (Appointment.Status.PENDING, Appointment.Status.BOOKED)
 
 
 class BookingError(Exception):
@@ -78,9 +80,11 @@ def book_appointment(
 
     `person` holds validated personal fields (see forms.PersonForm); `client_address` is the
     citizen's address for an online booking (pages and API), whose network may hold only a few
-    bookings of a service at a time; staff bookings (`booked_by`) are exempt. Raises
-    BookingError when the time is not bookable, was just taken (with the next free times) or a
-    limit is reached."""
+    bookings of a service at a time. An online booking with an e-mail address is pending until
+    the citizen confirms it by the link in the e-mail (see holds); pending holds and online
+    bookings without e-mail get a small share of each day. Staff bookings (`booked_by`) are
+    exempt from all of this. Raises BookingError when the time is not bookable, was just taken
+    (with the next free times) or a limit is reached."""
     now, start = now or timezone.now(), start.astimezone(dt.UTC)
     network = network_key(client_address) if client_address and booked_by is None else ""
     counsellors = _free_counsellors(service=service, location=location, start=start, now=now)
@@ -98,8 +102,11 @@ def book_appointment(
     return booked
 
 
-def _new_appointment(*, token: str, service, location, start, person: dict, booked_by) -> Appointment:
+def _new_appointment(*, token: str, service, location, start, person: dict, booked_by, now) -> Appointment:
+    pending = holds.is_pending(person=person, booked_by=booked_by)
     return Appointment(
+        status=Appointment.Status.PENDING if pending else Appointment.Status.BOOKED,
+        confirm_until=holds.confirm_deadline(now) if pending else None,
         code=new_code(),
         token_hash=hash_token(token),
         service=service,
@@ -121,13 +128,23 @@ def _book_first_free(counsellors, *, service, location, start, person: dict, boo
     tries = [*counsellors]
     while tries:
         appointment = _new_appointment(
-            token=token, service=service, location=location, start=start, person=person, booked_by=booked_by
+            token=token,
+            service=service,
+            location=location,
+            start=start,
+            person=person,
+            booked_by=booked_by,
+            now=now,
         )
         appointment.counsellor_id, appointment.end = tries[0], end
         try:
             with transaction.atomic():
                 _check_contact_limit(service=service, person=person, now=now)
                 _check_network_limit(service=service, network=person["origin_network"], now=now)
+                if booked_by is None:
+                    _check_unverified_share(
+                        service=service, location=location, start=start, person=person, now=now
+                    )
                 _hold(appointment)
                 AppointmentHistory.objects.create(
                     appointment=appointment,
@@ -135,7 +152,9 @@ def _book_first_free(counsellors, *, service, location, start, person: dict, boo
                     by=booked_by,
                     note=AppointmentHistory.Note.BOOKED,
                 )
-                notifications.appointment_booked(appointment, manage_url=manage_url(token))
+                pending = appointment.status == Appointment.Status.PENDING
+                link = holds.confirm_url(appointment) if pending else manage_url(token)
+                notifications.appointment_booked(appointment, manage_url=link)
         except IntegrityError:
             # A booking code that exists already (rare) is drawn anew; else the occupancy's
             # unique constraint refused the time: the next counsellor.
@@ -334,9 +353,7 @@ def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) ->
     same_contact = Q(email__iexact=email) if email else Q()
     if phone:
         same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)
-    active = Appointment.objects.filter(
-        same_contact, service=service, status=Appointment.Status.BOOKED, end__gt=now
-    ).count()
+    active = Appointment.objects.filter(same_contact, service=service, status__in=ACTIVE, end__gt=now).count()
     if active >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
 
@@ -362,7 +379,7 @@ def _check_network_limit(*, service: Service, network: str, now: dt.datetime) ->
         return
     lock_keys([f"booking-network:{service.pk}:{network}"])
     active = Appointment.objects.filter(
-        origin_network=network, service=service, status=Appointment.Status.BOOKED, end__gt=now
+        origin_network=network, service=service, status__in=ACTIVE, end__gt=now
     ).count()
     if active >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
         raise BookingError(
@@ -372,6 +389,83 @@ def _check_network_limit(*, service: Service, network: str, now: dt.datetime) ->
             ),
             kind="network",
         )
+
+
+def _check_unverified_share(*, service, location, start, person: dict, now) -> None:
+    if not holds.share_used_up(service=service, location=location, start=start, person=person, now=now):
+        return
+    if person.get("email"):
+        raise BookingError(
+            _(
+                "Für diesen Tag warten schon viele Online-Buchungen auf ihre Bestätigung. Bitte "
+                "wählen Sie einen anderen Tag oder versuchen Sie es in einer halben Stunde noch einmal."
+            ),
+            kind="pending_full",
+        )
+    text = _(
+        "Online sind für diesen Tag keine Termine ohne E-Mail-Adresse mehr frei. Bitte geben Sie "
+        "eine E-Mail-Adresse an, wählen Sie einen anderen Tag oder rufen Sie uns an; wir buchen "
+        "den Termin gern für Sie."
+    )
+    if location.phone:
+        text = f"{text} {_('Telefon: %(phone)s') % {'phone': location.phone}}"
+    raise BookingError(text, kind="no_email_full")
+
+
+def confirm_appointment(*, appointment: Appointment, now: dt.datetime | None = None) -> bool:
+    """The citizen clicked the link in the e-mail: a pending hold becomes booked, and the usual
+    confirmation (with a new personal link, the old one keeps working) and reminders follow.
+    False when it was confirmed already; BookingError when it was released or cancelled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status != Appointment.Status.PENDING:
+            if locked.status == Appointment.Status.BOOKED:
+                return False
+            raise BookingError(
+                _("Diese Buchung wurde nicht rechtzeitig bestätigt; die Zeit ist wieder frei."), kind="gone"
+            )
+        token = new_token()
+        locked.status, locked.new_token_hash = Appointment.Status.BOOKED, hash_token(token)
+        locked.save(update_fields=["status", "new_token_hash"])
+        AppointmentHistory.objects.create(
+            appointment=locked,
+            old_status=Appointment.Status.PENDING,
+            new_status=locked.status,
+            note=AppointmentHistory.Note.CONFIRMED,
+        )
+        notifications.appointment_confirmed(locked, manage_url=manage_url(token))
+    appointment.status = locked.status
+    return True
+
+
+def release_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Cancels the pending holds whose confirm_until has passed and frees their time; their
+    e-mails lapse. Idempotent: a hold confirmed or released meanwhile is skipped."""
+    now = now or timezone.now()
+    due = Appointment.objects.filter(status=Appointment.Status.PENDING, confirm_until__lte=now)
+    released = 0
+    for pk in due.values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            locked = (
+                Appointment.objects.select_for_update()
+                .filter(pk=pk, status=Appointment.Status.PENDING, confirm_until__lte=now)
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.status = Appointment.Status.CANCELLED
+            locked.save(update_fields=["status"])  # the save invalidates the day's free times
+            Occupancy.objects.filter(appointment=locked).delete()
+            AppointmentHistory.objects.create(
+                appointment=locked,
+                old_status=Appointment.Status.PENDING,
+                new_status=locked.status,
+                note=AppointmentHistory.Note.UNCONFIRMED,
+            )
+            notifications.hold_released(locked)
+            released += 1
+    return released
 
 
 def _limit_reached() -> BookingError:

@@ -423,6 +423,8 @@ def _moment(start: dt.datetime) -> str:
 @require_GET
 @with_token
 def ics(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    if appointment.status == Appointment.Status.PENDING:
+        return redirect("booking:manage", token=token)  # no calendar file before it is confirmed
     cancelled = appointment.status == Appointment.Status.CANCELLED
     response = HttpResponse(appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="termin-{appointment.code}.ics"'
@@ -432,6 +434,8 @@ def ics(request: HttpRequest, appointment: Appointment, token: str) -> HttpRespo
 @require_GET
 @with_token
 def pdf(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    if appointment.status == Appointment.Status.PENDING:
+        return redirect("booking:manage", token=token)
     from weasyprint import HTML
 
     html = render_to_string(

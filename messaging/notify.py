@@ -16,7 +16,9 @@ __all__ = [
     "address_fits_window",
     "appointment_booked",
     "appointment_cancelled",
+    "appointment_confirmed",
     "appointment_moved",
+    "hold_released",
     "manage_link_requested",
 ]
 
@@ -49,3 +51,13 @@ def appointment_cancelled(appointment: Appointment, *, by_office: bool = False, 
 def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
     """The citizen asked for a new personal link: the confirmation goes out again with it."""
     _send_after_commit(services.resend_confirmation(appointment=appointment, link=manage_url))
+
+
+def appointment_confirmed(appointment: Appointment, *, manage_url: str) -> None:
+    """A pending hold was confirmed: the usual confirmation (with this link) and reminders follow."""
+    _send_after_commit(services.reschedule_messages(appointment=appointment, link=manage_url))
+
+
+def hold_released(appointment: Appointment) -> None:
+    """A pending hold nobody confirmed was released: its e-mails lapse, nobody is told."""
+    services.lapse_messages(appointment=appointment)

@@ -29,6 +29,8 @@ STORAGES = {
 # Tasks run in-process unless a test starts a real worker (which reads the real settings).
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
+# The API's proof of work, cheap here (tests/booking/test_bot_checks.py checks the real default).
+BOOKING_POW_BITS = 8
 LANGUAGE_CODE = "de"
 # Static files straight from the finders, as in development (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True

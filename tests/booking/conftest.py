@@ -4,6 +4,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
+
+from booking import proof
 
 # Monday 30 November 2026, 10:00 in Münster: Tuesday 1 December is the first bookable day.
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
@@ -37,3 +40,11 @@ def relaxed_limits(settings):
     settings.BOOKING_POST_RATE = 100_000
     settings.BOOKING_ANONYMOUS_PER_HOUR = 100_000
     settings.BOOKING_MIN_FILL_SECONDS = 0
+    settings.BOOKING_PENDING_SHARE = 100
+    settings.BOOKING_NO_EMAIL_SHARE = 100
+
+
+def proof_fields(age_seconds: int = 60) -> dict:
+    """A solved challenge, issued `age_seconds` ago (what an API client fetches and solves)."""
+    challenge = proof.issue_challenge(at=timezone.now().timestamp() - age_seconds)
+    return {"challenge": challenge, "nonce": proof.solve(challenge)}
