@@ -10,6 +10,7 @@ from django.conf import settings
 
 from kundenzentrum import services as queue_services
 from sozialamt.logs import redact
+from tests.booking.conftest import proof_fields
 from tests.servers import server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +47,7 @@ def test_a_booking_a_manage_visit_and_a_kiosk_unlock_leave_no_token_in_the_logs(
                 "start": first_free_time(url),
                 "name": "Erika Mustermann",
                 "reminder": "none",
+                **proof_fields(),
             },
             timeout=10,
         )
