@@ -66,9 +66,12 @@ class Office:
             "postcode": "48153",
             "city": "Münster",
         } | person
-        return booking.book_appointment(
+        appointment = booking.book_appointment(
             service=service, location=self.location, start=start, person=person
         ).appointment
+        if appointment.status == Appointment.Status.PENDING:  # the citizen follows the e-mail's link
+            booking.confirm_appointment(appointment=appointment, now=self.now(booked_on))
+        return appointment
 
     def check_in_and_serve(self, appointment, arrive, call, start, done):
         self.now(arrive)
