@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from booking import holds, tasks
+from booking import holds, services, tasks
 from booking.models import Appointment, AppointmentHistory, Occupancy
 from booking.selectors import availability
 from messaging.models import Message
@@ -146,3 +146,27 @@ def test_a_hold_can_be_cancelled_by_its_manage_link_but_not_moved_or_downloaded(
     assert moved.status_code == 400
     assert client.post(f"/termin/verwalten/{token}/absagen/").status_code == 302
     assert Appointment.objects.get().status == "cancelled" and not Occupancy.objects.exists()
+
+
+def test_staff_see_released_holds_in_the_admin_and_the_statistics(
+    client, clock, counsellor, relaxed_limits, settings, admin_user, django_capture_on_commit_callbacks
+):
+    from stats import queries
+    from stats.figures import CURRENT
+    from stats.queries import Scope
+    from tests.staff import sign_in
+
+    settings.BOOKING_CONFIRM_MINUTES = 30
+    code = book(client, django_capture_on_commit_callbacks).json()["code"]
+    other = book(
+        client, django_capture_on_commit_callbacks, start="2026-12-01T10:00:00Z", email="b@example.org"
+    )
+    services.confirm_appointment(appointment=Appointment.objects.get(code=other.json()["code"]))
+    clock.shift(dt.timedelta(minutes=31))
+    assert tasks.release_unconfirmed() == 1
+    sign_in(client, admin_user)
+    listed = client.get("/admin/booking/appointment/?hold=released").content.decode()
+    assert code in listed and listed.count("field-code") == 1
+    today = timezone.localdate()
+    scope = Scope(start=today, end=today, location=None, service=None)
+    assert sum(row["n"] for row in queries.released_holds(scope) if row["period"] == CURRENT) == 1
