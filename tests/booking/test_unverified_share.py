@@ -79,9 +79,16 @@ def test_the_booking_pages_are_refused_with_the_same_message(client, two_a_day, 
     browser = Client(REMOTE_ADDR="192.0.2.7")
     choose_time(browser)
     browser.post("/termin/angaben/", {**PERSON, "email": "", "reminder": "letter", "rendered": rendered()})
-    response = browser.post("/termin/pruefen/")
-    assert response.status_code == 400 and "ohne E-Mail-Adresse" in response.content.decode()
+    response = browser.post("/termin/pruefen/", follow=True)
+    # Back on the data page, the message at the e-mail field and what was typed kept.
+    assert response.redirect_chain[-1][0] == "/termin/angaben/" and response.status_code == 400
+    form = response.context["form"]
+    assert "ohne E-Mail-Adresse" in form.errors["email"][0] and form["street"].value() == PERSON["street"]
     assert Appointment.objects.count() == 2
+    # With an e-mail address given there, it is held for confirmation.
+    browser.post("/termin/angaben/", {**PERSON, "email": "c@example.org", "rendered": rendered()})
+    assert browser.post("/termin/pruefen/").status_code == 302
+    assert Appointment.objects.filter(status="pending").count() == 1
 
 
 def test_staff_bookings_are_not_counted_against_the_share(two_a_day, appointment_service, location, person):
