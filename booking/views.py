@@ -198,6 +198,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "location": location,
         "start": start,
         "person": state["person"],
+        "confirm_minutes": settings.BOOKING_CONFIRM_MINUTES,
         **session_context(state),
     }
     if request.method == "POST":
