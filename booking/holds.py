@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from sozialamt.locking import lock_keys
 from sozialamt.models import Location, Service
@@ -82,3 +83,20 @@ def unverified_on(*, service: Service, location: Location, day: dt.date, with_em
     return Appointment.objects.filter(
         kind, service=service, location=location, booked_by__isnull=True, start__gte=first, start__lt=last
     ).count()
+
+
+def refusal(*, person: dict, location: Location) -> tuple[str, str]:
+    """(kind, message for the citizen) when the day's share for this booking is used up."""
+    if person.get("email"):
+        return "pending_full", _(
+            "Für diesen Tag warten schon viele Online-Buchungen auf ihre Bestätigung. Bitte "
+            "wählen Sie einen anderen Tag oder versuchen Sie es in einer halben Stunde noch einmal."
+        )
+    text = _(
+        "Online sind für diesen Tag keine Termine ohne E-Mail-Adresse mehr frei. Bitte geben Sie "
+        "eine E-Mail-Adresse an, wählen Sie einen anderen Tag oder rufen Sie uns an; wir buchen "
+        "den Termin gern für Sie."
+    )
+    if location.phone:
+        text = f"{text} {_('Telefon: %(phone)s') % {'phone': location.phone}}"
+    return "no_email_full", text

@@ -392,24 +392,9 @@ def _check_network_limit(*, service: Service, network: str, now: dt.datetime) ->
 
 
 def _check_unverified_share(*, service, location, start, person: dict, now) -> None:
-    if not holds.share_used_up(service=service, location=location, start=start, person=person, now=now):
-        return
-    if person.get("email"):
-        raise BookingError(
-            _(
-                "Für diesen Tag warten schon viele Online-Buchungen auf ihre Bestätigung. Bitte "
-                "wählen Sie einen anderen Tag oder versuchen Sie es in einer halben Stunde noch einmal."
-            ),
-            kind="pending_full",
-        )
-    text = _(
-        "Online sind für diesen Tag keine Termine ohne E-Mail-Adresse mehr frei. Bitte geben Sie "
-        "eine E-Mail-Adresse an, wählen Sie einen anderen Tag oder rufen Sie uns an; wir buchen "
-        "den Termin gern für Sie."
-    )
-    if location.phone:
-        text = f"{text} {_('Telefon: %(phone)s') % {'phone': location.phone}}"
-    raise BookingError(text, kind="no_email_full")
+    if holds.share_used_up(service=service, location=location, start=start, person=person, now=now):
+        kind, message = holds.refusal(person=person, location=location)
+        raise BookingError(message, kind=kind)
 
 
 def confirm_appointment(*, appointment: Appointment, now: dt.datetime | None = None) -> bool:
