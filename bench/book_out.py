@@ -1,15 +1,20 @@
 """Bench: a client with many addresses and made-up contact data tries to book out a week.
 
-    .venv/bin/python bench/book_out.py [--seconds 120] [--clients 12]
+    .venv/bin/python bench/book_out.py [--seconds 240] [--clients 12]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDIS_URL=redis://127.0.0.1:6379/<n> ...
 
-The demo office runs under gunicorn (as deployed, DEBUG on so no TLS is needed); the attacking
-threads send from loopback addresses 127.0.0.2–127.0.0.254 (the client socket is bound to each),
-book through the booking API and through the booking pages (honeypot left empty, fill time
-waited for), each booking with a new made-up name and e-mail or phone. Every second the script
-counts the week's free start times and prints at the end the largest share of the week's
-free times the attackers held at any moment. Uses (and empties of appointments) the database
-it is given; without DATABASE_URL a temporary SQLite file.
+The demo office runs under gunicorn (as deployed, DEBUG on so no TLS is needed, TRUSTED_PROXIES
+0 so the server takes the client address from the socket); the attacking threads send from
+random loopback addresses 127.X.Y.Z (on Linux all of 127.0.0.0/8 is loopback; the client socket
+is bound to each), so nearly every request comes from a network (/24) of its own. They book
+through the booking API (fetching and solving the proof of work, as any client must) and
+through the booking pages (honeypot left empty, fill time waited for), each booking with a new
+made-up name and e-mail, phone or letter address; nobody ever confirms an e-mail. Holds wait
+BOOKING_CONFIRM_MINUTES (1 here) to be confirmed, and the script runs the beat's release task
+every minute, so a run of a few minutes spans several releases. Every second it counts the
+week's free start times and the online bookings and holds, and prints at the end the largest
+share of the week's free times the attackers held at any moment. Uses (and empties of
+appointments) the database it is given; without DATABASE_URL a temporary SQLite file.
 """
 
 import argparse
@@ -31,10 +36,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.gettempdir()}/book-out-bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sozialamt.settings")
-os.environ["LOG_LEVEL"] = "WARNING"
+os.environ["LOG_LEVEL"] = "ERROR"  # the refusals (422, 400) are the expected answers
 os.environ.setdefault("EMAIL_URL", "dummymail://")
 # The bench reads free times itself while the server books: its own cache must not answer.
 os.environ.setdefault("BOOKING_FREE_TIMES_CACHE_SECONDS", "0")
+# A short confirmation window, so that the run spans releases of unconfirmed holds.
+os.environ.setdefault("BOOKING_CONFIRM_MINUTES", "1")
+os.environ["TRUSTED_PROXIES"] = "0"
 
 import django  # noqa: E402
 import requests  # noqa: E402
@@ -46,6 +54,7 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from booking import proof, tasks  # noqa: E402
 from booking.models import Appointment  # noqa: E402
 from booking.selectors import availability  # noqa: E402
 from sozialamt.models import Location, Service  # noqa: E402
@@ -118,10 +127,10 @@ def capacity(service: Service, location: Location, first: dt.date, last: dt.date
 
 
 def held(service: Service, first: dt.date, last: dt.date) -> int:
-    """Online bookings (not by staff) of the week that are active now."""
+    """Online bookings and holds (not by staff) of the week that are active now."""
     return Appointment.objects.filter(
         service=service,
-        status=Appointment.Status.BOOKED,
+        status__in=[Appointment.Status.BOOKED, Appointment.Status.PENDING],
         booked_by__isnull=True,
         start__date__gte=first,
         start__date__lte=last,
@@ -134,22 +143,30 @@ def start_server(port: int) -> subprocess.Popen:
     process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
     for _ in range(100):
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or slow on a loaded machine
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("the server did not start")
 
 
 def made_up(n: int) -> dict:
-    contact = random.choice(["email", "phone", "both"])
+    contact = random.choice(["email", "phone", "both", "letter"])
     person = {"name": f"Erfundene Person {n}", "language": "de", "reminder": "none"}
     if contact in ("email", "both"):
         person |= {"email": f"x{n}-{random.randrange(10**9)}@example.org", "reminder": "email"}
     if contact in ("phone", "both"):
         person["phone"] = f"0151 {random.randrange(10**7):07d}"
+    if contact == "letter":
+        street = f"Erfundene Straße {random.randrange(1, 200)}"
+        person |= {"reminder": "letter", "street": street, "postcode": "48153", "city": "Münster"}
     return person
+
+
+def random_address() -> str:
+    """A loopback address in a random /24 (127.0.0.1, the server's, left out)."""
+    return f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
 def pick_time(session, base: str, slugs: dict, first: dt.date, last: dt.date) -> str | None:
@@ -161,10 +178,21 @@ def pick_time(session, base: str, slugs: dict, first: dt.date, last: dt.date) ->
     return random.choice(times) if times else None
 
 
-def book_by_api(session, base: str, slugs: dict, start: str, n: int) -> str:
-    body = {**slugs, "start": start, **made_up(n)}
+def book_by_api(session, base: str, slugs: dict, start: str, n: int, fill: float) -> str:
+    issued = session.get(f"{base}/api/v1/challenge", timeout=10)
+    if issued.status_code != 200:
+        return f"api challenge {issued.status_code}"
+    task = issued.json()
+    began = time.monotonic()
+    nonce = proof.solve(task["challenge"], task["bits"])
+    solved = time.monotonic() - began
+    time.sleep(max(0.0, fill - solved))  # a challenge is good only after the fill time
+    body = {**slugs, "start": start, **made_up(n), "challenge": task["challenge"], "nonce": nonce}
     response = session.post(f"{base}/api/v1/bookings", json=body, timeout=15)
-    return f"api {response.status_code}"
+    detail = ""
+    if response.status_code == 422:
+        detail = " " + "/".join(str(e["loc"][-1]) for e in response.json().get("detail", []))
+    return f"api {response.status_code}{detail}"
 
 
 def _csrf(session) -> str:
@@ -206,13 +234,13 @@ def attacker(base, slugs, first, last, deadline, fill, results: Counter, lock) -
     n = 0
     while time.monotonic() < deadline:
         n += 1
-        session = client_session(f"127.0.0.{random.randint(2, 254)}")
+        session = client_session(random_address())
         try:
             start = pick_time(session, base, slugs, first, last)
             if start is None:
                 outcome = "no time offered"
             elif random.random() < 0.7:
-                outcome = book_by_api(session, base, slugs, start, n)
+                outcome = book_by_api(session, base, slugs, start, n, fill)
             else:
                 outcome = book_by_pages(session, base, slugs, start, fill, n)
         except requests.RequestException as exc:
@@ -223,7 +251,7 @@ def attacker(base, slugs, first, last, deadline, fill, results: Counter, lock) -
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--seconds", type=int, default=240)
     parser.add_argument("--clients", type=int, default=12)
     args = parser.parse_args()
     service, location = setup()
@@ -253,6 +281,8 @@ def main() -> None:
     for thread in threads:
         thread.start()
     largest_starts = largest_held = 0.0
+    released = 0
+    next_release = time.monotonic() + 60
 
     def measure() -> None:
         nonlocal largest_starts, largest_held
@@ -263,16 +293,20 @@ def main() -> None:
         while time.monotonic() < deadline:
             time.sleep(1)
             measure()
+            if time.monotonic() >= next_release:  # what the beat does every minute
+                released += tasks.release_unconfirmed()
+                next_release += 60
         for thread in threads:
             thread.join(timeout=30)
         measure()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"{args.seconds} s, {args.clients} clients from 127.0.0.2–254 through the API and the pages")
+    print(f"{args.seconds} s, {args.clients} clients from random 127.X.Y.Z through the API and the pages")
     for outcome, count in sorted(results.items()):
         print(f"  {outcome:<20} {count}")
-    print(f"bookings held at the end: {held(service, first, last)} of room for {most}")
+    print(f"unconfirmed holds released: {released} (confirm window {settings.BOOKING_CONFIRM_MINUTES} min)")
+    print(f"bookings and holds at the end: {held(service, first, last)} of room for {most}")
     print(f"largest share of the week's bookable capacity held at any moment: {largest_held:.1%}")
     print(f"largest share of the week's free start times taken at any moment: {largest_starts:.1%}")
 

@@ -54,12 +54,29 @@ class HistoryInline(admin.TabularInline):
         return False
 
 
+class ReleasedHoldFilter(admin.SimpleListFilter):
+    """Online holds released because nobody confirmed them (many point to made-up addresses)."""
+
+    title = _("Online-Reservierung")
+    parameter_name = "hold"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("wartet auf Bestätigung")), ("released", _("ohne Bestätigung freigegeben"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(status=Appointment.Status.PENDING)
+        if self.value() == "released":
+            return queryset.filter(history__note=AppointmentHistory.Note.UNCONFIRMED)
+        return queryset
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     """Read-mostly: bookings are changed through the services (pages, API), not here."""
 
     list_display = ["code", "start", "service", "location", "counsellor", "status"]
-    list_filter = ["status", "location", "service"]
+    list_filter = ["status", ReleasedHoldFilter, "location", "service"]
     search_fields = ["code"]
     date_hierarchy = "start"
     exclude = ["token_hash"]

@@ -15,7 +15,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from sozialamt.models import Location, Service
 from sozialamt.selectors import office_calendar
 
-from . import lostlink, services
+from . import lostlink, proof, services
 from .forms import PersonDataForm
 from .models import Appointment
 from .ratelimit import client_ip, over_limit, too_many_anonymous
@@ -113,6 +113,21 @@ class BookingIn(Schema):
     step_free: bool = False
     accompanied: bool = False
     case_reference: str = ""
+    challenge: str = Field(
+        max_length=200, description="From GET /challenge, at least BOOKING_MIN_FILL_SECONDS old, used once"
+    )
+    nonce: str = Field(
+        max_length=40,
+        description="Any text such that sha256(challenge + ':' + nonce) starts with `bits` zero bits",
+    )
+    website: str = Field("", max_length=200, description="Leave empty (a field only bots fill in)")
+
+
+class ChallengeOut(Schema):
+    challenge: str
+    bits: int = Field(description="Leading zero bits sha256(challenge + ':' + nonce) must have")
+    valid_after_seconds: int
+    valid_for_seconds: int
 
 
 class MoveIn(Schema):
@@ -121,7 +136,8 @@ class MoveIn(Schema):
 
 class BookingOut(Schema):
     code: str
-    status: str
+    status: str = Field(description="pending (until the e-mail's link is followed), booked, cancelled, …")
+    confirm_until: dt.datetime | None = Field(None, description="A pending booking is released after this")
     service: str
     location: str
     start: dt.datetime
@@ -264,6 +280,9 @@ def _booking_out(request: HttpRequest, appointment: Appointment, token: str) -> 
     return {
         "code": appointment.code,
         "status": appointment.status,
+        "confirm_until": appointment.confirm_until
+        if appointment.status == Appointment.Status.PENDING
+        else None,
         "service": appointment.service.slug,
         "location": appointment.location.slug,
         "start": appointment.start,
@@ -294,26 +313,63 @@ def _service_error(error: services.BookingError):
         return Status(409, {"detail": error.message, "next_free": [s.start for s in error.next_free]})
     if error.kind == "gone":
         return Status(400, {"detail": error.message})
-    field = "email" if error.kind == "limit" else "start"
+    field = "email" if error.kind in ("limit", "no_email_full") else "start"
     return Status(
         422, {"detail": [{"loc": ["body", "payload", field], "msg": error.message, "type": error.kind}]}
     )
+
+
+@router.get(
+    "/challenge",
+    response={200: ChallengeOut, 429: Message},
+    summary="Aufgabe (proof of work) für eine Buchung",
+    description="Every booking needs a fresh challenge from here and a nonce that solves it: find a "
+    "text `nonce` such that the SHA-256 hash of `challenge:nonce` (UTF-8) starts with `bits` zero bits "
+    "(try 0, 1, 2, …). A challenge is good once, from `valid_after_seconds` after it was issued for "
+    "`valid_for_seconds`.",
+)
+def challenge(request: HttpRequest):
+    if over_limit(request, "search", settings.BOOKING_SEARCH_RATE):
+        return Status(429, {"detail": _("Zu viele Anfragen. Bitte warten Sie eine Minute.")})
+    return {
+        "challenge": proof.issue_challenge(),
+        "bits": settings.BOOKING_POW_BITS,
+        "valid_after_seconds": settings.BOOKING_MIN_FILL_SECONDS,
+        "valid_for_seconds": settings.BOOKING_CHALLENGE_MINUTES * 60,
+    }
+
+
+def _bot_check(payload: BookingIn) -> Status | None:
+    """The form's honeypot and fill time, and the proof of work."""
+    if payload.website:
+        message = _("Das Formular konnte nicht gesendet werden. Bitte versuchen Sie es erneut.")
+        return _errors("website", message, "body")
+    problem = proof.proof_problem(payload.challenge, payload.nonce)
+    return _errors(problem[0], problem[1], "body") if problem else None
 
 
 @router.post(
     "/bookings",
     response={201: BookedOut, 400: Message, 404: Message, 409: TakenOut, 422: ValidationErrors, 429: Message},
     summary="Termin buchen",
+    description="With an e-mail address the booking is `pending` until the citizen confirms it by the "
+    "link in the e-mail (within BOOKING_CONFIRM_MINUTES), else it is released. Needs a solved challenge "
+    "(GET /challenge).",
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
     if over_limit(request, "post", settings.BOOKING_POST_RATE):
         return Status(429, {"detail": _("Zu viele Anfragen. Bitte warten Sie eine Minute.")})
+    refused = _bot_check(payload)
+    if refused is not None:
+        return refused
     service, location = service_and_location(payload.service, payload.location)
     if not location:
         return Status(
             404, {"detail": _("Dieses Anliegen wird an diesem Standort nicht mit Termin angeboten.")}
         )
-    form = PersonDataForm(data=payload.dict(exclude={"service", "location", "start"}))
+    form = PersonDataForm(
+        data=payload.dict(exclude={"service", "location", "start", "challenge", "nonce", "website"})
+    )
     if not form.is_valid():
         return Status(
             422,

@@ -190,6 +190,18 @@ class PersonPageForm(PersonForm):
         return data
 
 
+def with_email_refused(person: dict, *, filled_at: float, message: str) -> PersonPageForm:
+    """The data form as the citizen sent it (at `filled_at`), with the refusal at the e-mail
+    field: online bookings without e-mail are used up for the day, one with e-mail may work."""
+    data = {name: value for name, value in person.items() if value not in (False, None)}
+    # The form was filled in then; its fill time counts, not the time of this page.
+    data["rendered"] = signing.dumps(filled_at - settings.BOOKING_MIN_FILL_SECONDS, salt=FILL_SALT)
+    form = PersonPageForm(data)
+    form.is_valid()
+    form.add_error("email", message)
+    return form
+
+
 class TimeForm(forms.Form):
     """Pick one of a day's free times; any other value is refused."""
 

@@ -251,6 +251,8 @@ class AppointmentHistory(models.Model):
         DAY_CLOSED = "day_closed", _("Tagesabschluss: nicht angemeldet")
         OVERRIDE = "override", _("gebucht trotz bestehendem Termin, Grund:")
         COUNSELLING = "counselling", _("in der Beratung")
+        CONFIRMED = "confirmed", _("per E-Mail bestätigt")
+        UNCONFIRMED = "unconfirmed", _("nicht rechtzeitig bestätigt, Zeit freigegeben")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     old_status = models.CharField(max_length=12, blank=True)

@@ -26,6 +26,7 @@ from .slots import (
     day_starts,
     free_counsellors,
     midnight,
+    packed,
     reserve,
     with_reserve,
 )
@@ -182,18 +183,8 @@ def offer_at(
     moved left out; for citizens without the reserved capacity not yet released, and only the
     given counsellor when there is one. One query once the hours are cached: the page a citizen
     booked from (the default range) cached them already."""
-    today = timezone.localdate(now)
     day = timezone.localdate(start)
-    page_end = min(
-        today + dt.timedelta(days=service.booking_horizon_days), today + dt.timedelta(days=MAX_RANGE_DAYS)
-    )
-    first, last = (today, page_end) if today <= day <= page_end else (day, day)
-    static_key = _static_key(service, location, first, last, today)
-    cached = freecache.Lookup(location.pk, {static_key: None})
-    static = cached.get(static_key)
-    if static is None:
-        static = _static_plan(service, location, first, last, today)
-        cached.put({static_key: static})
+    static = _static_around(service, location, day, timezone.localdate(now))
     office_day = next((d for d in static.days if d.date == day), None)
     if not static.offered or office_day is None or not _bookable(static, office_day):
         return Offer(static.offered, False)
@@ -204,6 +195,33 @@ def offer_at(
     duration = dt.timedelta(minutes=service.duration_minutes)
     found = free_counsellors(static.candidates(day, counsellor), busy, midnight(day, tz), start, duration)
     return Offer(True, True, found)
+
+
+def _static_around(service: Service, location: Location, day: dt.date, today: dt.date) -> StaticPlan:
+    """The static plan the booking page of `day` cached (the default range), or one for the day."""
+    page_end = min(
+        today + dt.timedelta(days=service.booking_horizon_days), today + dt.timedelta(days=MAX_RANGE_DAYS)
+    )
+    first, last = (today, page_end) if today <= day <= page_end else (day, day)
+    static_key = _static_key(service, location, first, last, today)
+    cached = freecache.Lookup(location.pk, {static_key: None})
+    static = cached.get(static_key)
+    if static is None:
+        static = _static_plan(service, location, first, last, today)
+        cached.put({static_key: static})
+    return static
+
+
+def day_room(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> int:
+    """How many bookings of the service the day takes at most, bookings aside: each counsellor's
+    grid starts packed earliest first. No query once the hours are cached (see offer_at)."""
+    static = _static_around(service, location, day, timezone.localdate(now))
+    start = midnight(day, timezone.get_default_timezone())
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    return sum(
+        packed(day_starts([(pk, candidates)], {}, start), duration)
+        for pk, candidates in static.candidates(day)
+    )
 
 
 @dataclass(frozen=True)

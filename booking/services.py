@@ -20,7 +20,7 @@ from messaging import notify as notifications
 from sozialamt.locking import lock_keys
 from sozialamt.models import Location, Service
 
-from . import freecache
+from . import freecache, holds
 from .models import UNIT_MINUTES, Appointment, AppointmentHistory, Occupancy, PersonalDataAccess
 from .selectors import availability, hash_token, offer_at
 from .slots import Slot, next_free, units
@@ -28,6 +28,8 @@ from .slots import Slot, next_free, units
 # Easy to read out on the phone: no 0/O, 1/I/L look-alikes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 UNIT = dt.timedelta(minutes=UNIT_MINUTES)
+# Bookings that count against the per-contact and per-network limits.
+ACTIVE = (Appointment.Status.PENDING, Appointment.Status.BOOKED)
 
 
 class BookingError(Exception):
@@ -81,10 +83,13 @@ def book_appointment(
 
     `person` holds validated personal fields (see forms.PersonForm); `client_address` is the
     citizen's address for an online booking (pages and API), whose network may hold only a few
-    bookings of a service at a time. Staff bookings (`booked_by`, a verified staff member) are
-    exempt from that, may take the reserved capacity, and may pass the one-booking-per-contact
-    limit with an `override_reason`, which the history keeps. Raises BookingError when the time
-    is not bookable, was just taken (with the next free times) or a limit is reached."""
+    bookings of a service at a time. An online booking with an e-mail address is pending until
+    the citizen confirms it by the link in the e-mail (see holds); pending holds and online
+    bookings without e-mail get a small share of each day. Staff bookings (`booked_by`, a
+    verified staff member) are exempt from all of this, may take the reserved capacity, and may
+    pass the one-booking-per-contact limit with an `override_reason`, which the history keeps.
+    Raises BookingError when the time is not bookable, was just taken (with the next free times)
+    or a limit is reached."""
     now, start = now or timezone.now(), start.astimezone(dt.UTC)
     staff = booked_by is not None
     network = network_key(client_address) if client_address and not staff else ""
@@ -107,9 +112,12 @@ def book_appointment(
 
 
 def _new_appointment(
-    *, token: str, service, location, start, person: dict, booked_by, channel
+    *, token: str, service, location, start, person: dict, booked_by, channel, now
 ) -> Appointment:
+    pending = holds.is_pending(person=person, booked_by=booked_by)
     return Appointment(
+        status=Appointment.Status.PENDING if pending else Appointment.Status.BOOKED,
+        confirm_until=holds.confirm_deadline(now) if pending else None,
         code=new_code(),
         token_hash=hash_token(token),
         service=service,
@@ -141,6 +149,7 @@ def _book_first_free(
             person=person,
             booked_by=booked_by,
             channel=channel,
+            now=now,
         )
         appointment.counsellor_id, appointment.end = tries[0], end
         try:
@@ -148,6 +157,10 @@ def _book_first_free(
                 if not override_reason:
                     _check_contact_limit(service=service, person=person, now=now)
                 _check_network_limit(service=service, network=person["origin_network"], now=now)
+                if booked_by is None:
+                    _check_unverified_share(
+                        service=service, location=location, start=start, person=person, now=now
+                    )
                 _hold(appointment)
                 note = AppointmentHistory.Note.BOOKED
                 if override_reason:
@@ -155,7 +168,9 @@ def _book_first_free(
                 AppointmentHistory.objects.create(
                     appointment=appointment, new_status=appointment.status, by=booked_by, note=note
                 )
-                notifications.appointment_booked(appointment, manage_url=manage_url(token))
+                pending = appointment.status == Appointment.Status.PENDING
+                link = holds.confirm_url(appointment) if pending else manage_url(token)
+                notifications.appointment_booked(appointment, manage_url=link)
         except IntegrityError:
             # A booking code that exists already (rare) is drawn anew; else the occupancy's
             # unique constraint refused the time: the next counsellor.
@@ -429,9 +444,7 @@ def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) ->
     same_contact = Q(email__iexact=email) if email else Q()
     if phone:
         same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)
-    active = Appointment.objects.filter(
-        same_contact, service=service, status=Appointment.Status.BOOKED, end__gt=now
-    ).count()
+    active = Appointment.objects.filter(same_contact, service=service, status__in=ACTIVE, end__gt=now).count()
     if active >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
 
@@ -457,7 +470,7 @@ def _check_network_limit(*, service: Service, network: str, now: dt.datetime) ->
         return
     lock_keys([f"booking-network:{service.pk}:{network}"])
     active = Appointment.objects.filter(
-        origin_network=network, service=service, status=Appointment.Status.BOOKED, end__gt=now
+        origin_network=network, service=service, status__in=ACTIVE, end__gt=now
     ).count()
     if active >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
         raise BookingError(
@@ -469,6 +482,12 @@ def _check_network_limit(*, service: Service, network: str, now: dt.datetime) ->
         )
 
 
+def _check_unverified_share(*, service, location, start, person: dict, now) -> None:
+    if holds.share_used_up(service=service, location=location, start=start, person=person, now=now):
+        kind, message = holds.refusal(person=person, location=location)
+        raise BookingError(message, kind=kind)
+
+
 def _limit_reached() -> BookingError:
     return BookingError(
         _(
@@ -477,52 +496,3 @@ def _limit_reached() -> BookingError:
         ),
         kind="limit",
     )
-
-
-# --- status moves reported by the Kundenzentrum ------------------------------------------------
-
-
-def change_status(*, appointment_id: int, seen: str, to: str, by=None, note: str = "") -> bool:
-    """Moves an appointment from `seen` to `to` with its history row; False when it is no longer
-    in `seen` (moved meanwhile). Only moves of Appointment.TRANSITIONS; two queries."""
-    if to not in Appointment.TRANSITIONS[Appointment.Status(seen)]:
-        raise ValueError(f"An appointment does not move from {seen} to {to}.")
-    with transaction.atomic():
-        moved = Appointment.objects.filter(pk=appointment_id, status=seen).update(status=to)
-        if moved:
-            AppointmentHistory.objects.create(
-                appointment_id=appointment_id, old_status=seen, new_status=to, by=by, note=note
-            )
-    return bool(moved)
-
-
-def check_in(*, appointment_id: int, by=None) -> bool:
-    """The citizen has arrived for a booked appointment; False when it is no longer booked."""
-    S = Appointment.Status
-    note = AppointmentHistory.Note.KUNDENZENTRUM
-    return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.CHECKED_IN, by=by, note=note)
-
-
-def finish_visit(*, appointment_id: int, to: str, by=None) -> bool:
-    """A checked-in appointment ended at the desk: done, or no-show when the citizen did not come."""
-    note = AppointmentHistory.Note.KUNDENZENTRUM
-    seen = Appointment.Status.CHECKED_IN
-    return change_status(appointment_id=appointment_id, seen=seen, to=to, by=by, note=note)
-
-
-def mark_missed(*, appointment_id: int) -> bool:
-    """Close of day: a booked appointment nobody checked in for is a no-show."""
-    S = Appointment.Status
-    note = AppointmentHistory.Note.DAY_CLOSED
-    return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.NO_SHOW, note=note)
-
-
-def record_no_show(*, appointment_id: int, counsellor_id: int, by, now: dt.datetime | None = None) -> bool:
-    """The counsellor records that the citizen of a booked appointment did not come; only once
-    its time has begun. False when it is not theirs, not booked any more or not begun."""
-    now = now or timezone.now()
-    S = Appointment.Status
-    if not Appointment.objects.filter(pk=appointment_id, counsellor=counsellor_id, start__lte=now).exists():
-        return False
-    note = AppointmentHistory.Note.COUNSELLING
-    return change_status(appointment_id=appointment_id, seen=S.BOOKED, to=S.NO_SHOW, by=by, note=note)

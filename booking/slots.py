@@ -230,6 +230,15 @@ def day_starts(
     return sorted(set(found))
 
 
+def packed(starts: Sequence[dt.datetime], duration: dt.timedelta) -> int:
+    """How many bookings of `duration` fit one counsellor's sorted starts, earliest first."""
+    count, free_from = 0, None
+    for start in starts:
+        if free_from is None or start >= free_from:
+            count, free_from = count + 1, start + duration
+    return count
+
+
 def free_counsellors(
     counsellors: Iterable[tuple[int, Candidates]],
     busy: Mapping[int, Busy],

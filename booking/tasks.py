@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import lostlink
+from . import confirming, lostlink
 from .sessions import clear_expired_sessions
 
 
@@ -16,3 +16,9 @@ def clear_sessions() -> int:
 def send_new_manage_link(code: str, postcode: str, name_start: str) -> bool:
     """From /termin/finden/: a new personal link when the data match (the page does not wait)."""
     return lostlink.send_new_manage_link(code=code, postcode=postcode, name_start=name_start)
+
+
+@shared_task(ignore_result=True)
+def release_unconfirmed() -> int:
+    """Every minute (beat): online holds not confirmed in time go back to the free times."""
+    return confirming.release_unconfirmed()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hold_views, views
 
 app_name = "booking"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("bestaetigung/", views.done, name="done"),
     path("finden/", views.find, name="find"),
     path("mehr-zeit/", views.extend, name="extend"),
+    path("bestaetigen/<str:key>/", hold_views.confirm, name="confirm"),
     path("verwalten/<str:token>/", views.manage, name="manage"),
     path("verwalten/<str:token>/absagen/", views.cancel, name="cancel"),
     path("verwalten/<str:token>/verschieben/", views.move_calendar, name="move"),

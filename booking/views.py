@@ -27,7 +27,7 @@ from sozialamt.models import Location, Service
 from sozialamt.templatetags.office import long_date
 
 from . import lostlink, services, tasks
-from .forms import FindForm, PersonPageForm, TimeForm, slot_value
+from .forms import FindForm, PersonPageForm, TimeForm, slot_value, with_email_refused
 from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import client_ip, over_limit, rate_limited, too_many_anonymous
@@ -162,6 +162,9 @@ def details(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_KEY] = state
             expire_with_wizard_data(request)
             return redirect("booking:review")
+    elif refused := state.pop("email_refused", None):
+        request.session[SESSION_KEY] = state
+        form = with_email_refused(state["person"], filled_at=state["at"], message=refused)
     else:
         language = translation.get_language() or settings.LANGUAGE_CODE
         form = PersonPageForm(initial=state.get("person") or {"language": language, "reminder": "letter"})
@@ -195,6 +198,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "location": location,
         "start": start,
         "person": state["person"],
+        "confirm_minutes": settings.BOOKING_CONFIRM_MINUTES,
         **session_context(state),
     }
     if request.method == "POST":
@@ -212,7 +216,11 @@ def review(request: HttpRequest) -> HttpResponse:
                 client_address=client_ip(request),
             )
         except services.BookingError as error:
+            if error.kind == "no_email_full":  # said at the e-mail field of the data page
+                state["email_refused"] = error.message
             request.session[SESSION_KEY] = state
+            if error.kind == "no_email_full":
+                return redirect("booking:details")
             return _booking_failed(request, error, service, location, context)
         request.session[DONE_KEY] = {
             "code": booked.appointment.code,
@@ -423,6 +431,8 @@ def _moment(start: dt.datetime) -> str:
 @require_GET
 @with_token
 def ics(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    if appointment.status == Appointment.Status.PENDING:
+        return redirect("booking:manage", token=token)  # no calendar file before it is confirmed
     cancelled = appointment.status == Appointment.Status.CANCELLED
     response = HttpResponse(appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="termin-{appointment.code}.ics"'
@@ -432,6 +442,8 @@ def ics(request: HttpRequest, appointment: Appointment, token: str) -> HttpRespo
 @require_GET
 @with_token
 def pdf(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
+    if appointment.status == Appointment.Status.PENDING:
+        return redirect("booking:manage", token=token)
     from weasyprint import HTML
 
     html = render_to_string(

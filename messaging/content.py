@@ -73,6 +73,7 @@ def message_context(message: Message) -> dict:
         "phone": location.phone,
         "phone_hours": location.phone_hours,
         "previous_start": timezone.localtime(message.previous_start) if message.previous_start else None,
+        "confirm_until": timezone.localtime(appointment.confirm_until) if appointment.confirm_until else None,
         "reason": message.reason,
         "site_url": settings.SITE_URL,
         "next_free": next_free_starts(appointment) if message.kind == Message.Kind.CANCELLED else [],

@@ -12,7 +12,10 @@ from .models import Message
 
 def build_email(message: Message) -> EmailMultiAlternatives:
     """The ready e-mail in the citizen's language (German where no translation exists)."""
-    name = message.kind
+    appointment = message.appointment
+    # A pending hold's confirmation asks the citizen to confirm; no calendar file before that.
+    pending = message.kind == Message.Kind.CONFIRMATION and appointment.status == appointment.Status.PENDING
+    name = "hold" if pending else message.kind
     with citizen_language(message):
         context = message_context(message)
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
@@ -29,5 +32,6 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         headers={"X-Sozialamt-Message": str(message.pk)},
     )
     email.attach_alternative(html, "text/html")
-    email.attach(f"termin-{message.appointment.code}.ics", ics, "text/calendar")
+    if not pending:
+        email.attach(f"termin-{message.appointment.code}.ics", ics, "text/calendar")
     return email

@@ -16,7 +16,9 @@ __all__ = [
     "address_fits_window",
     "appointment_booked",
     "appointment_cancelled",
+    "appointment_confirmed",
     "appointment_moved",
+    "hold_released",
     "letter_requested",
     "manage_link_requested",
 ]
@@ -55,3 +57,13 @@ def manage_link_requested(appointment: Appointment, *, manage_url: str) -> None:
 def letter_requested(appointment: Appointment) -> None:
     """A member of staff asked for the reminder letter again: it goes into the next print batch."""
     services.resend_letter(appointment=appointment)
+
+
+def appointment_confirmed(appointment: Appointment, *, manage_url: str) -> None:
+    """A pending hold was confirmed: the usual confirmation (with this link) and reminders follow."""
+    _send_after_commit(services.reschedule_messages(appointment=appointment, link=manage_url))
+
+
+def hold_released(appointment: Appointment) -> None:
+    """A pending hold nobody confirmed was released: its e-mails lapse, nobody is told."""
+    services.lapse_messages(appointment=appointment)

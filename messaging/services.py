@@ -55,6 +55,8 @@ def plan_messages(
     too_late = False
     if appointment.email:  # the confirmation goes to any address given, whatever the reminder
         planned[(Kind.CONFIRMATION, Channel.EMAIL)] = now
+    if appointment.status == Appointment.Status.PENDING:
+        return planned, False  # a hold: only the e-mail asking to confirm, no reminder or letter
     if appointment.wants_email:
         due = email_reminder_due(appointment.start, appointment.location.email_reminder_days)
         if due is not None and due > now:
@@ -172,6 +174,11 @@ def resend_confirmation(*, appointment: Appointment, link: str) -> list[int]:
     if Message.objects.filter(pk=message.pk).exclude(status=Status.SENDING).update(**fresh):
         return [message.pk]
     return []
+
+
+def lapse_messages(*, appointment: Appointment) -> int:
+    """The appointment's messages not sent yet will not be sent (a released hold)."""
+    return appointment.messages.filter(status=Status.PENDING).update(status=Status.CANCELLED, link="")
 
 
 @transaction.atomic
@@ -315,7 +322,11 @@ def _lapsed(message: Message, now: dt.datetime) -> bool:
     if message.kind in (Kind.CANCELLED, Kind.RECEIPT):  # about a cancelled booking, on purpose
         return False
     wanted = appointment.email if message.kind == Kind.CONFIRMATION else appointment.wants_email
-    return appointment.status != Appointment.Status.BOOKED or appointment.start <= now or not wanted
+    # A pending hold gets its confirmation (which asks to confirm), nothing else.
+    live = appointment.status == Appointment.Status.BOOKED or (
+        appointment.status == Appointment.Status.PENDING and message.kind == Kind.CONFIRMATION
+    )
+    return not live or appointment.start <= now or not wanted
 
 
 def _failed_attempt(mine, message: Message, exc: Exception, now: dt.datetime) -> str:

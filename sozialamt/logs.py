@@ -1,8 +1,9 @@
 """Log lines without secrets: management and kiosk tokens are cut out of every logged URL.
 
 Old links in letters and e-mails carry the token in the path (/termin/verwalten/<token>/,
-/api/v1/bookings/<token>), a counsellor's calendar subscription in the path too
-(/intern/kalender/<token>/, which calendar apps cannot send otherwise) or the query (?token=); the access log and Django's request log would
+/termin/bestaetigen/<key>/, /api/v1/bookings/<token>), a counsellor's calendar subscription in
+the path too (/intern/kalender/<token>/, which calendar apps cannot send otherwise) or the query
+(?token=); the access log and Django's request log would
 otherwise keep what the database only stores as a hash.
 """
 
@@ -13,7 +14,7 @@ from gunicorn.glogging import Logger
 
 HIDDEN = "[…]"
 TOKEN_IN_URL = re.compile(
-    r"(?P<keep>/verwalten/|/api/v1/bookings/|/intern/kalender/|[?&;]token=|%3Ftoken%3D|%26token%3D)"
+    r"(?P<keep>/verwalten/|/bestaetigen/|/api/v1/bookings/|/intern/kalender/|[?&;]token=|%3Ftoken%3D|%26token%3D)"
     r"(?P<secret>[^/?&;\s\"']+)",
     re.IGNORECASE,
 )

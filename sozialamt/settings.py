@@ -350,6 +350,19 @@ BOOKING_ANONYMOUS_PER_HOUR = env.int("BOOKING_ANONYMOUS_PER_HOUR", default=3)
 BOOKING_MAX_ACTIVE_PER_NETWORK = env.int("BOOKING_MAX_ACTIVE_PER_NETWORK", default=2)
 # "Personal link lost" page (/termin/finden/): requests per client and hour.
 BOOKING_FIND_PER_HOUR = env.int("BOOKING_FIND_PER_HOUR", default=10)
+# Online bookings with an e-mail address hold their time for this many minutes until the
+# citizen confirms by the link in the e-mail; unconfirmed holds are released by the beat.
+BOOKING_CONFIRM_MINUTES = env.int("BOOKING_CONFIRM_MINUTES", default=30)
+# Per location, service and day, unconfirmed online holds may take at most this share (in per
+# cent) of the day's room for bookings, and online bookings without an e-mail address (nobody
+# can confirm those) a share of their own: together what made-up contacts can ever hold.
+BOOKING_PENDING_SHARE = env.int("BOOKING_PENDING_SHARE", default=5)
+BOOKING_NO_EMAIL_SHARE = env.int("BOOKING_NO_EMAIL_SHARE", default=5)
+# The API's proof of work: leading zero bits of sha256(challenge ":" nonce). 18 bits take a
+# few hundred milliseconds in Python; a challenge is good from BOOKING_MIN_FILL_SECONDS after it
+# was issued for BOOKING_CHALLENGE_MINUTES, and once.
+BOOKING_POW_BITS = env.int("BOOKING_POW_BITS", default=18)
+BOOKING_CHALLENGE_MINUTES = env.int("BOOKING_CHALLENGE_MINUTES", default=10)
 
 # Periodic tasks, all in one place. DatabaseScheduler copies them into the admin on start-up,
 # by entry name: an entry keeps its name when its task moves, so the stored row follows it.
@@ -369,4 +382,6 @@ CELERY_BEAT_SCHEDULE = {
     # Expired sessions are deleted, and booking-wizard data older than 30 minutes taken out of
     # live ones, every hour (a citizen's session itself ends 30 minutes after the wizard's last step).
     "booking-clear-sessions": {"task": "booking.tasks.clear_sessions", "schedule": crontab(minute=15)},
+    # Online holds nobody confirmed in time go back to the free times.
+    "booking-release-unconfirmed": {"task": "booking.tasks.release_unconfirmed", "schedule": 60.0},
 }

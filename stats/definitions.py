@@ -94,6 +94,10 @@ CHANNELS = {
         "Briefe (Erinnerungen und Absagen) in Druckstapeln, die im Zeitraum zur Post gegeben wurden."
     ),
     "call_list": _("Einträge in die Anrufliste, die im Zeitraum entstanden sind, nach Grund."),
+    "released_holds": _(
+        "Online-Buchungen mit E-Mail-Adresse, die nicht rechtzeitig über den Link in der E-Mail bestätigt "
+        "und deshalb im Zeitraum wieder freigegeben wurden (viele davon deuten auf erfundene Adressen hin)."
+    ),
 }
 
 CAPACITY = {

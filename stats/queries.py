@@ -299,6 +299,22 @@ def letters_posted(scope: Scope) -> list[dict]:
     )
 
 
+def released_holds(scope: Scope) -> list[dict]:
+    """Online holds released unconfirmed in either period (by the time of release): [{period, n}]."""
+    start, _ = local_range(scope.previous_start, scope.end)
+    _, end = local_range(scope.start, scope.end)
+    found = AppointmentHistory.objects.filter(
+        note=AppointmentHistory.Note.UNCONFIRMED, at__gte=start, at__lt=end
+    )
+    if scope.location:
+        found = found.filter(appointment__location=scope.location)
+    if scope.service:
+        found = found.filter(appointment__service=scope.service)
+    return list(
+        found.annotate(period=_local_period("at", scope)).values("period").annotate(n=Count("pk")).order_by()
+    )
+
+
 def call_list_entries(scope: Scope) -> list[dict]:
     """Call-list entries made in either period, by reason: [{period, reason, n}]. One query."""
     start, _ = local_range(scope.previous_start, scope.end)

@@ -241,6 +241,15 @@ def _channels(scope, appointment_days) -> Group:
     )
     figures.append(
         figure_pair(
+            "released_holds",
+            _("Online-Reservierungen ohne Bestätigung freigegeben"),
+            "count",
+            by_period(queries.released_holds(scope)),
+            d["released_holds"],
+        )
+    )
+    figures.append(
+        figure_pair(
             "call_list",
             _("Anrufliste: Einträge"),
             "count",

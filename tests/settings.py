@@ -29,6 +29,12 @@ STORAGES = {
 # Tasks run in-process unless a test starts a real worker (which reads the real settings).
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
+# The API's proof of work, cheap here (tests/booking/test_bot_checks.py checks the real default).
+BOOKING_POW_BITS = 8
+# The day's share for unverified online bookings is tested on its own (test_unverified_share.py,
+# which sets the real defaults); test offices have one counsellor, whose day a 5 % share would shut.
+BOOKING_PENDING_SHARE = 100
+BOOKING_NO_EMAIL_SHARE = 100
 LANGUAGE_CODE = "de"
 # Static files straight from the finders, as in development (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True

@@ -1,6 +1,6 @@
 """Checking a booked appointment in: it joins the queue as a ticket.
 
-The appointment's status moves through booking's service (booking.services.check_in), which
+The appointment's status moves through booking's service (booking.visits.check_in), which
 allows only the moves of Appointment.TRANSITIONS and writes the history row."""
 
 import datetime as dt
@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking import services as booking_services
+from booking import visits
 from booking.models import Appointment
 from booking.selectors import hash_token
 from sozialamt.models import Location
@@ -76,7 +76,7 @@ def check_in_appointment(
             )
             % {"time": when(appointment.start)}
         )
-    if not booking_services.check_in(appointment_id=appointment.pk, by=by):
+    if not visits.check_in(appointment_id=appointment.pk, by=by):
         raise QueueError(_("Dieser Termin ist schon angemeldet. Bitte nehmen Sie im Wartebereich Platz."))
     return create_ticket(
         location=location,

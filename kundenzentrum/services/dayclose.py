@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import services as booking_services
+from booking import visits
 from booking.models import Appointment
 from sozialamt.models import Location
 from sozialamt.selectors import office_calendar
@@ -41,7 +41,7 @@ def close_day(*, location: Location, now: dt.datetime | None = None) -> tuple[in
     for appointment_id in Appointment.objects.filter(
         location=location, status=Appointment.Status.BOOKED, start__lt=cutoff
     ).values_list("pk", flat=True):
-        appointments += booking_services.mark_missed(appointment_id=appointment_id)
+        appointments += visits.mark_missed(appointment_id=appointment_id)
     return tickets, appointments
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from booking import services as booking_services
+from booking import visits
 from booking.models import Appointment
 from sozialamt.models import Service
 
@@ -81,7 +81,7 @@ def _move(
 
 def _appointment_to(ticket: Ticket, status: str, user: AbstractBaseUser) -> None:
     if ticket.appointment_id is not None:
-        booking_services.finish_visit(appointment_id=ticket.appointment_id, to=status, by=user)
+        visits.finish_visit(appointment_id=ticket.appointment_id, to=status, by=user)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking import services as booking_services
+from booking import visits
 from booking.models import Appointment, AppointmentHistory, Counsellor
 
 from ..models import Ticket, TicketHistory
@@ -104,7 +104,7 @@ def _check_no_show(ticket: Ticket, action: str) -> None:
 def _appointment_follows(ticket: Ticket, to: str, user: AbstractBaseUser) -> None:
     status = {S.SERVED: Appointment.Status.DONE, S.NO_SHOW: Appointment.Status.NO_SHOW}.get(to)
     if status is not None and ticket.appointment_id is not None:
-        booking_services.change_status(
+        visits.change_status(
             appointment_id=ticket.appointment_id,
             seen=Appointment.Status.CHECKED_IN,
             to=status,

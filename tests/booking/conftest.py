@@ -4,6 +4,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
+
+from booking import confirming, proof, services
 
 # Monday 30 November 2026, 10:00 in Münster: Tuesday 1 December is the first bookable day.
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
@@ -37,3 +40,19 @@ def relaxed_limits(settings):
     settings.BOOKING_POST_RATE = 100_000
     settings.BOOKING_ANONYMOUS_PER_HOUR = 100_000
     settings.BOOKING_MIN_FILL_SECONDS = 0
+
+
+def proof_fields(age_seconds: int = 60) -> dict:
+    """A solved challenge, issued `age_seconds` ago (what an API client fetches and solves)."""
+    challenge = proof.issue_challenge(at=timezone.now().timestamp() - age_seconds)
+    return {"challenge": challenge, "nonce": proof.solve(challenge)}
+
+
+def book_confirmed(**kwargs) -> services.Booked:
+    """An online booking as the citizen makes it final: booked, then (with an e-mail address)
+    confirmed by the link in the e-mail."""
+    booked = services.book_appointment(**kwargs)
+    if booked.appointment.status == booked.appointment.Status.PENDING:
+        confirming.confirm_appointment(appointment=booked.appointment)
+        booked.appointment.refresh_from_db()
+    return booked

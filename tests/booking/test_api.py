@@ -1,11 +1,14 @@
 """The booking API: book, read, move, cancel with the token; errors as JSON with field names."""
 
 import datetime as dt
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 
 from booking.models import Appointment
-from tests.booking.conftest import TUESDAY_9
+from tests.booking.conftest import TUESDAY_9, proof_fields
 from tests.factories import AppointmentFactory, CounsellorFactory
 from tests.helpers import assert_queries_do_not_grow, count_queries
 
@@ -22,15 +25,31 @@ def payload(**changes):
         "name": "Erika Mustermann",
         "reminder": "email",
         "email": "erika@example.org",
+        **proof_fields(),
         **changes,
     }
 
 
-def test_a_client_books_reads_moves_and_cancels(client, clock, counsellor, relaxed_limits):
-    created = client.post(f"{BASE}/bookings", payload(), content_type="application/json")
+def confirm_by_email(client) -> None:
+    """What the citizen does: follows the link in the e-mail and presses the button."""
+    [asked] = [m for m in mail.outbox if "bestätigen" in m.subject]
+    link = re.search(r"https?://\S+/termin/bestaetigen/\S+/", asked.body).group(0)
+    path = urlsplit(link).path
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
+
+
+def test_a_client_books_reads_moves_and_cancels(
+    client, clock, counsellor, relaxed_limits, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(f"{BASE}/bookings", payload(), content_type="application/json")
     assert created.status_code == 201, created.json()
+    assert created.json()["status"] == "pending" and created.json()["confirm_until"]
     token = created.json()["token"]
     assert created.json()["code"] == Appointment.objects.get().code
+    confirm_by_email(client)
+    assert client.get(f"{BASE}/bookings/{token}").json()["status"] == "booked"
     assert client.get(f"{BASE}/bookings/{token}").json()["start"] == "2026-12-01T08:00:00Z"
     moved = client.post(
         f"{BASE}/bookings/{token}/move",

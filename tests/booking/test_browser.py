@@ -1,6 +1,8 @@
 """A citizen books, moves and cancels an appointment in a real Chromium, with and without JavaScript."""
 
 import datetime as dt
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -51,17 +53,25 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     expect(page.locator("h1")).to_have_text("Bitte prüfen Sie Ihre Angaben")
     check(page, with_axe, "review" if shots else None)
     page.get_by_role("button", name="Termin verbindlich buchen").click()
-    expect(page.locator("h1")).to_have_text("Ihr Termin ist gebucht")
+    # With an e-mail address the time is held until the citizen confirms by the e-mail's link.
+    expect(page.locator("h1")).to_have_text("Bitte bestätigen Sie Ihren Termin")
     check(page, with_axe, "done" if shots else None)
     appointment = Appointment.objects.get()
     expect(page.locator(".booking-code")).to_contain_text(appointment.code)
     assert timezone_hour(appointment.start) == 9
-    [confirmation] = mail.outbox  # sent once, by the (in-process) worker after commit
-    assert confirmation.to == ["erika@example.org"]
+    [asked] = mail.outbox  # sent once, by the (in-process) worker after commit
+    assert asked.to == ["erika@example.org"] and "bestätigen" in asked.subject
+    page.goto(urlsplit(re.search(r"https?://\S+/termin/bestaetigen/\S+/", asked.body).group(0)).path)
+    check(page, with_axe, "confirm" if shots else None)
+    page.get_by_role("button", name="Termin bestätigen").click()
+    expect(page.locator("h1")).to_have_text("Ihr Termin ist gebucht")
+    check(page, with_axe)
+    confirmation = mail.outbox[-1]
     assert appointment.code in confirmation.body and "/termin/verwalten/" in confirmation.body
     [(filename, ics, _mimetype)] = confirmation.attachments
     assert filename.endswith(".ics") and "BEGIN:VEVENT" in ics
 
+    page.goto(urlsplit(re.search(r"https?://\S+/termin/verwalten/\S+/", confirmation.body).group(0)).path)
     page.get_by_role("link", name="Termin verschieben").click()
     expect(page.locator("h1")).to_contain_text("neuen Tag wählen")
     check(page, with_axe)
@@ -78,7 +88,8 @@ def book_move_cancel(page, with_axe: bool, shots: bool = False) -> None:
     check(page, with_axe, "manage" if shots else None)
     appointment.refresh_from_db()
     assert appointment.start == dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)
-    assert len(mail.outbox) == 2 and "2. Dezember 2026" in mail.outbox[1].body  # the new time, confirmed
+    # Asked to confirm, confirmed, then the new time confirmed.
+    assert len(mail.outbox) == 3 and "2. Dezember 2026" in mail.outbox[2].body
 
     page.get_by_role("link", name="Termin absagen").click()
     expect(page.locator("h1")).to_have_text("Termin absagen?")

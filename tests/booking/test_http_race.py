@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from booking.models import Appointment, Occupancy
+from tests.booking.conftest import proof_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +25,8 @@ def test_fifty_concurrent_http_bookings_of_one_time_give_one_201_and_409s_with_n
     answers: list[tuple[int, dict]] = []
     failures: list[BaseException] = []
 
+    proofs = [proof_fields() for _n in range(REQUESTS)]  # each client solves its own challenge
+
     def attempt(n: int) -> None:
         body = json.dumps(
             {
@@ -33,6 +36,7 @@ def test_fifty_concurrent_http_bookings_of_one_time_give_one_201_and_409s_with_n
                 "name": f"Person {n}",
                 "reminder": "email",
                 "email": f"person{n}@example.org",
+                **proofs[n],
             }
         )
         conn = http.client.HTTPConnection(address.hostname, address.port, timeout=60)  # one each

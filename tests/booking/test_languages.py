@@ -12,8 +12,8 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from booking.ics import appointment_ics
-from booking.services import book_appointment, move_appointment
-from tests.booking.conftest import TUESDAY_9
+from booking.services import move_appointment
+from tests.booking.conftest import TUESDAY_9, book_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def in_language(language: str, text: str) -> str:
 def booked(clock, counsellor, location, appointment_service, person):
     location.phone_hours = "Montag bis Freitag 8 bis 12 Uhr"
     location.save()
-    return book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=person)
+    return book_confirmed(service=appointment_service, location=location, start=TUESDAY_9, person=person)
 
 
 @pytest.mark.parametrize("language", ["ar", "uk"])

@@ -7,7 +7,7 @@ import pytest
 
 from booking import services
 from booking.models import Appointment
-from tests.booking.conftest import TUESDAY_9
+from tests.booking.conftest import TUESDAY_9, proof_fields
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def _payload(n: int, hour: int) -> dict:
         "name": f"Erfundene Person {n}",
         "reminder": "email",
         "email": f"made-up-{n}@example.org",
+        **proof_fields(),
     }
 
 

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from booking.services import book_appointment
-from tests.booking.conftest import TUESDAY_9
+from tests.booking.conftest import TUESDAY_9, book_confirmed
 from tests.booking.test_pages import PERSON, choose_time, rendered
 from tests.staff import sign_in
 
@@ -26,7 +25,7 @@ def test_review_and_confirmation_pages_are_not_stored(client, clock, counsellor,
 
 
 def test_the_manage_pages_are_not_stored(client, clock, counsellor, appointment_service, location, person):
-    booked = book_appointment(service=appointment_service, location=location, start=TUESDAY_9, person=person)
+    booked = book_confirmed(service=appointment_service, location=location, start=TUESDAY_9, person=person)
     for name in ("manage", "cancel", "ics"):
         response = client.get(reverse(f"booking:{name}", args=[booked.token]))
         assert response.status_code == 200 and no_store(response), name

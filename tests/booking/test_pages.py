@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from booking.forms import FILL_SALT
 from booking.models import Appointment
 from booking.services import book_appointment
-from tests.booking.conftest import TUESDAY_9
+from tests.booking.conftest import TUESDAY_9, book_confirmed, proof_fields
 from tests.factories import AppointmentFactory
 from tests.helpers import assert_queries_do_not_grow
 
@@ -363,7 +363,9 @@ def test_bookings_without_any_contact_data_are_limited_per_client_in_the_api(
 
     def book(start, **extra):
         return client.post(
-            "/api/v1/bookings", {**body, "start": start, **extra}, content_type="application/json"
+            "/api/v1/bookings",
+            {**body, "start": start, **proof_fields(), **extra},
+            content_type="application/json",
         ).status_code
 
     assert book("2026-12-01T08:00Z") == 201
@@ -406,7 +408,7 @@ FIND = "/termin/finden/"
 @pytest.fixture
 def booked_with_email(clock, counsellor, location, appointment_service, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        booked = book_appointment(
+        booked = book_confirmed(
             service=appointment_service,
             location=location,
             start=TUESDAY_9,

@@ -14,4 +14,4 @@ def test_a_citizen_can_book_while_redis_is_down(client, dead_cache, clock, couns
     assert response.status_code == 200
     created = client.post(f"{BASE}/bookings", payload(), content_type="application/json")
     assert created.status_code == 201, created.content
-    assert Appointment.objects.get().status == Appointment.Status.BOOKED
+    assert Appointment.objects.get().status == Appointment.Status.PENDING

@@ -11,7 +11,7 @@ from booking.forms import slot_value
 from booking.models import ReservedCapacity
 from booking.selectors import availability
 from booking.services import BookingError, book_appointment
-from tests.booking.conftest import NOW
+from tests.booking.conftest import NOW, proof_fields
 from tests.factories import ClosureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,7 @@ def test_the_citizens_day_page_and_the_api_leave_the_reserved_time_out_until_rel
                 "start": "2026-12-01T13:45:00Z",
                 "name": "A",
                 "reminder": "none",
+                **proof_fields(),
             },
             content_type="application/json",
         )

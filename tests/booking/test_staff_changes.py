@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from booking.models import Appointment
-from booking.services import BookingError, book_appointment, cancel_appointment, move_appointment
-from tests.booking.conftest import TUESDAY_9
+from booking.services import BookingError, cancel_appointment, move_appointment
+from tests.booking.conftest import TUESDAY_9, book_confirmed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ LATER = TUESDAY_9 + dt.timedelta(hours=2)
 
 @pytest.fixture
 def booked(clock, counsellor, location, appointment_service, person):
-    return book_appointment(
+    return book_confirmed(
         service=appointment_service, location=location, start=TUESDAY_9, person=person
     ).appointment
 

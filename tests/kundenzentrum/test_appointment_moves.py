@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from booking import services as booking_services
+from booking import visits
 from booking.models import Appointment, AppointmentHistory
 from kundenzentrum import services
 from kundenzentrum.models import Ticket, TicketHistory
@@ -48,8 +48,8 @@ def test_a_checked_in_appointment_is_done_when_its_ticket_is_served(
 
 def test_booking_refuses_a_move_its_transitions_do_not_allow(appointment):
     with pytest.raises(ValueError):
-        booking_services.change_status(appointment_id=appointment.pk, seen=A.BOOKED, to=A.DONE)
-    assert not booking_services.finish_visit(appointment_id=appointment.pk, to=A.DONE)  # not checked in
+        visits.change_status(appointment_id=appointment.pk, seen=A.BOOKED, to=A.DONE)
+    assert not visits.finish_visit(appointment_id=appointment.pk, to=A.DONE)  # not checked in
     appointment.refresh_from_db()
     assert appointment.status == A.BOOKED
     assert not AppointmentHistory.objects.exists()

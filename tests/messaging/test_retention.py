@@ -127,8 +127,8 @@ def test_the_access_log_is_kept_for_a_year(at, clerk):
 def test_every_field_of_an_appointment_is_either_personal_and_emptied_or_known_to_be_anonymous():
     anonymous = {
         "id", "code", "token_hash", "service", "location", "counsellor", "start", "end", "status",
-        "created_at", "booked_by", "anonymised_at", "link_requests", "link_requests_day", "confirm_until",
-        "channel",
+        "created_at", "booked_by", "anonymised_at", "link_requests", "link_requests_day",
+        "confirm_until", "channel",
         *Appointment.CHOICES_KEPT,
     }  # fmt: skip
     fields = {f.name for f in Appointment._meta.concrete_fields}

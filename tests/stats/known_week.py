@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from booking import confirming
 from booking import services as booking
 from booking.models import Appointment
 from kundenzentrum import services as queue
@@ -66,9 +67,12 @@ class Office:
             "postcode": "48153",
             "city": "Münster",
         } | person
-        return booking.book_appointment(
+        appointment = booking.book_appointment(
             service=service, location=self.location, start=start, person=person
         ).appointment
+        if appointment.status == Appointment.Status.PENDING:  # the citizen follows the e-mail's link
+            confirming.confirm_appointment(appointment=appointment, now=self.now(booked_on))
+        return appointment
 
     def check_in_and_serve(self, appointment, arrive, call, start, done):
         self.now(arrive)

@@ -14,7 +14,7 @@ from django.test import Client
 
 from booking.forms import slot_value
 from booking.models import Appointment
-from tests.booking.conftest import TUESDAY_9
+from tests.booking.conftest import TUESDAY_9, proof_fields
 from tests.factories import AbsenceFactory
 from tests.staff import sign_in, works_at
 from tests.workspace.test_staff_booking import CALLER, details_url
@@ -68,6 +68,7 @@ def test_a_citizen_and_a_clerk_racing_for_the_last_time_give_one_booking(
             "start": "2026-12-01T08:00:00Z",
             "name": "Online",
             "reminder": "none",
+            **proof_fields(),
         }
     )
     form = urlencode({**CALLER, "start": slot_value(TUESDAY_9), "csrfmiddlewaretoken": csrf})

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from booking import services as booking_services
+from booking import visits
 from booking.models import Appointment
 from kundenzentrum import services as queue
 from kundenzentrum.services import QueueError
@@ -115,7 +116,7 @@ def _act_in_room(request: HttpRequest, appointment: Appointment, action: str, se
 
 
 def _record_no_show(request: HttpRequest, appointment: Appointment, seen: str) -> None:
-    if seen != Appointment.Status.BOOKED or not booking_services.record_no_show(
+    if seen != Appointment.Status.BOOKED or not visits.record_no_show(
         appointment_id=appointment.pk, counsellor_id=request.counsellor.pk, by=request.user
     ):
         appointment.refresh_from_db()
