@@ -26,6 +26,7 @@ from .slots import (
     day_starts,
     free_counsellors,
     midnight,
+    unit_number,
 )
 
 # No API client may ask for more than this many days at once (it bounds the work per request).
@@ -253,7 +254,7 @@ def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None) -> dict:
     """The busy units and bookings of the counsellors on the (sorted) days, by local day and
     counsellor (see slots.day_masks). One query on the index (counsellor, start), for those
-    days only."""
+    days only; it reads each booking's units as two small integers, not as datetimes."""
     if not counsellors or not days:
         return {}
     on_days = Q()
@@ -265,11 +266,11 @@ def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None
         .exclude(status=Appointment.Status.CANCELLED)
         .exclude(pk=ignore)
         .order_by()
-        .values_list("counsellor_id", "start", "end")
+        .values_list("counsellor_id", "start_unit", "end_unit")
     )
     span = [days[0] + dt.timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
     tz = timezone.get_default_timezone()
-    midnights = [midnight(d, tz) for d in [*span, days[-1] + dt.timedelta(days=1)]]
+    midnights = [unit_number(midnight(d, tz)) for d in [*span, days[-1] + dt.timedelta(days=1)]]
     return dict(zip(span, day_masks(booked, midnights), strict=True))
 
 
