@@ -193,7 +193,8 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
     # Counsellors with the same hours and absences (most of a team) share the arithmetic.
     shared: dict[tuple, dict] = {}
     counsellors = []
-    for plan in _counsellor_plans(service, location, start, end):
+    plans = _counsellor_plans(service, location, start, end)
+    for plan in plans:
         same = (tuple(plan.weekly), tuple(plan.absences))
         if same not in shared:
             shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open}
@@ -202,7 +203,8 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
         booking_window(service, calendar, today),
         days,
         counsellors,
-        location.services.filter(pk=service.pk).exists(),
+        # Plans come only from a location that offers the service: one query fewer, nearly always.
+        bool(plans) or location.services.filter(pk=service.pk).exists(),
     )
 
 
@@ -223,11 +225,14 @@ def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
     """The active counsellors of the service at the location with working hours, and their
-    absences in the range. Two queries."""
+    absences in the range; none when the location does not offer the service. Two queries."""
     range_start, range_end = day_range(start, end)
     weekly: dict[int, list] = {}
     for pk, weekday, starts, ends in WorkingHours.objects.filter(
-        counsellor__location=location, counsellor__services=service, counsellor__active=True
+        counsellor__location=location,
+        counsellor__location__services=service,
+        counsellor__services=service,
+        counsellor__active=True,
     ).values_list("counsellor_id", "weekday", "starts", "ends"):
         weekly.setdefault(pk, []).append((weekday, starts, ends))
     absences: dict[int, list] = {pk: [] for pk in weekly}
