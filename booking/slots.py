@@ -179,20 +179,20 @@ def day_masks(booked: Iterable[tuple[int, int, int]], midnights: Sequence[int]) 
     edges = [m - base for m in midnights]
     day_of = [n for n in range(len(edges) - 1) for _unit in range(edges[n], edges[n + 1])]
     found: list[dict[int, Busy]] = [{} for _ in edges[1:]]
+    within = len(day_of)
     for pk, start_unit, end_unit in booked:
         first, last = start_unit - base, end_unit - base
-        n = day_of[first] if 0 <= first < len(day_of) else -1
-        if n >= 0 and last <= edges[n + 1]:  # within one day, as nearly every booking
-            spans: Iterable[tuple[int, int, int]] = ((n, first - edges[n], last - edges[n]),)
-        else:  # began before the first day or ends after a midnight: each day it touches
-            spans = [
-                (n, max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n])
-                for n in range(len(found))
-                if edges[n] < last and first < edges[n + 1]
-            ]
-        for n, low, high in spans:
-            mask, count = found[n].get(pk, NOT_BUSY)
-            found[n][pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
+        if 0 <= first < within and last <= edges[(n := day_of[first]) + 1]:  # as nearly every booking
+            day, low = found[n], first - edges[n]
+            mask, count = day.get(pk, NOT_BUSY)
+            day[pk] = (mask | ((1 << (last - first)) - 1) << low, count + 1)
+            continue
+        # Began before the first day or ends after a midnight: each day it touches.
+        for n in range(len(found)):
+            if edges[n] < last and first < edges[n + 1]:
+                day, low, high = found[n], max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n]
+                mask, count = day.get(pk, NOT_BUSY)
+                day[pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
     return found
 
 
