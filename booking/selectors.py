@@ -266,13 +266,12 @@ def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None
     for first, last in _runs(days):
         range_start, range_end = day_range(first, last)
         on_days |= Q(start__lt=range_end, end__gt=range_start)
-    booked = (
-        Appointment.objects.filter(on_days, counsellor__in=counsellors)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .exclude(pk=ignore)
-        .order_by()
-        .values_list("counsellor_id", "start_unit", "end_unit")
+    booked = Appointment.objects.filter(
+        on_days, ~Q(status=Appointment.Status.CANCELLED), counsellor__in=counsellors
     )
+    if ignore is not None:
+        booked = booked.exclude(pk=ignore)
+    booked = booked.order_by().values_list("counsellor_id", "start_unit", "end_unit")
     span = [days[0] + dt.timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
     tz = timezone.get_default_timezone()
     midnights = [unit_number(midnight(d, tz)) for d in [*span, days[-1] + dt.timedelta(days=1)]]
