@@ -73,6 +73,7 @@ def seed(call_pool: int) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.cache import cache
     from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kundenzentrum import services
     from kundenzentrum.models import Desk, Ticket
@@ -96,9 +97,7 @@ def seed(call_pool: int) -> dict:
         user.groups.add(clerk_group)
         services.sign_in_to_desk(desk=desk, user=user)
         session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.update(signed_in(user, TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)))
         session.create()
         clerks.append({"desk": desk.pk, "session": session.session_key})
     # A long queue so that the clerks never run dry (numbers continue from the counter).
@@ -127,6 +126,7 @@ def seed_call_pool(walk_in: list, clerk_group, size: int) -> list[dict]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kundenzentrum.models import Desk, DeskSession, Ticket
     from sozialamt.models import Location
@@ -163,23 +163,33 @@ def seed_call_pool(walk_in: list, clerk_group, size: int) -> list[dict]:
         )
         for i in range(size + 100)
     )
+    devices = TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="Bench", confirmed=True) for user in users
+    )
     store = SessionStore()
-    sessions = []
-    for user in users:
-        data = {
-            "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-            "_auth_user_hash": user.get_session_auth_hash(),
-        }
-        sessions.append(
-            Session(
-                session_key=secrets.token_hex(16),
-                session_data=store.encode(data),
-                expire_date=now + dt.timedelta(hours=10),
-            )
+    sessions = [
+        Session(
+            session_key=secrets.token_hex(16),
+            session_data=store.encode(signed_in(user, device)),
+            expire_date=now + dt.timedelta(hours=10),
         )
+        for user, device in zip(users, devices, strict=True)
+    ]
     Session.objects.bulk_create(sessions)
     return [{"desk": desk.pk, "session": s.session_key} for desk, s in zip(desks, sessions, strict=True)]
+
+
+def signed_in(user, device) -> dict:
+    """Session data of a staff member signed in with the second factor passed (as django-otp's
+    login() leaves it): call-next answers only such a clerk."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    return {
+        "_auth_user_id": str(user.pk),
+        "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+        "_auth_user_hash": user.get_session_auth_hash(),
+        DEVICE_ID_SESSION_KEY: device.persistent_id,
+    }
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:

@@ -41,7 +41,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from bench.kundenzentrum import signed_in
     from kundenzentrum.models import DeskSession, Ticket
 
     holding = Ticket.objects.filter(status__in=Ticket.ACTIVE).exclude(clerk=None).values("clerk")
@@ -51,9 +53,8 @@ def main() -> None:
     requests = []
     for desk_session in free.select_related("user")[: args.calls + 1]:
         session = SessionStore()
-        session["_auth_user_id"] = str(desk_session.user_id)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = desk_session.user.get_session_auth_hash()
+        device = TOTPDevice.objects.filter(user=desk_session.user_id).first()
+        session.update(signed_in(desk_session.user, device))
         session.create()
         client = Client()
         client.cookies["sessionid"] = session.session_key

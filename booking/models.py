@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sozialamt.models import WEEKDAYS, Location, Service
 
+from .slots import unit_span
+
 
 class Counsellor(models.Model):
     """A member of staff who gives consultations for some services at one location."""
@@ -88,6 +90,14 @@ class Absence(models.Model):
         return f"{self.counsellor}: {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
 
 
+class AppointmentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for appointment in objs:
+            appointment.set_units()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Appointment(models.Model):
     """A booked consultation. Personal fields are emptied after the retention period."""
 
@@ -149,6 +159,11 @@ class Appointment(models.Model):
     )
     start = models.DateTimeField(_("Beginn"), db_index=True)
     end = models.DateTimeField(_("Ende"))
+    # The 5-minute units from start to end (slots.unit_span, the units of its Occupancy rows),
+    # kept beside them so that the free-time search reads two small integers per booking, not
+    # two datetimes. Set from start and end by save() and bulk_create() (AppointmentQuerySet).
+    start_unit = models.IntegerField(editable=False)
+    end_unit = models.IntegerField(editable=False)
     status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.BOOKED)
     created_at = models.DateTimeField(_("gebucht am"), auto_now_add=True)
     confirm_until = models.DateTimeField(_("bestätigen bis"), null=True, blank=True)
@@ -201,6 +216,8 @@ class Appointment(models.Model):
     # What the citizen chose that stays after retention (anonymous, for statistics).
     CHOICES_KEPT = ("reminder", "language")
 
+    objects = AppointmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["start"]
         verbose_name = _("Termin")
@@ -222,6 +239,17 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.start:%Y-%m-%d %H:%M}"
+
+    def save(self, **kwargs) -> None:
+        self.set_units()
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"start", "end"} & set(fields):
+            kwargs["update_fields"] = {*fields, "start_unit", "end_unit"}
+        super().save(**kwargs)
+
+    def set_units(self) -> None:
+        """start_unit and end_unit from start and end."""
+        self.start_unit, self.end_unit = unit_span(self.start, self.end)
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]

@@ -28,6 +28,7 @@ from .slots import (
     midnight,
     packed,
     reserve,
+    unit_number,
     with_reserve,
 )
 
@@ -267,7 +268,8 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
     # Counsellors with the same hours and absences (most of a team) share the arithmetic.
     shared: dict[tuple, dict] = {}
     counsellors = []
-    for plan in _counsellor_plans(service, location, start, end):
+    plans = _counsellor_plans(service, location, start, end)
+    for plan in plans:
         same = (tuple(plan.weekly), tuple(plan.absences))
         if same not in shared:
             shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open}
@@ -276,7 +278,8 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
         booking_window(service, calendar, today),
         days,
         counsellors,
-        location.services.filter(pk=service.pk).exists(),
+        # Plans come only from a location that offers the service: one query fewer, nearly always.
+        bool(plans) or location.services.filter(pk=service.pk).exists(),
     )
     capacity = ReservedCapacity.objects.filter(location=location, service=service, per_day__gt=0).first()
     if capacity is not None:
@@ -313,11 +316,14 @@ def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
     """The active counsellors of the service at the location with working hours, and their
-    absences in the range. Two queries."""
+    absences in the range; none when the location does not offer the service. Two queries."""
     range_start, range_end = day_range(start, end)
     weekly: dict[int, list] = {}
     for pk, weekday, starts, ends in WorkingHours.objects.filter(
-        counsellor__location=location, counsellor__services=service, counsellor__active=True
+        counsellor__location=location,
+        counsellor__location__services=service,
+        counsellor__services=service,
+        counsellor__active=True,
     ).values_list("counsellor_id", "weekday", "starts", "ends"):
         weekly.setdefault(pk, []).append((weekday, starts, ends))
     absences: dict[int, list] = {pk: [] for pk in weekly}
@@ -344,23 +350,22 @@ def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None) -> dict:
     """The busy units and bookings of the counsellors on the (sorted) days, by local day and
     counsellor (see slots.day_masks). One query on the index (counsellor, start), for those
-    days only."""
+    days only; it reads each booking's units as two small integers, not as datetimes."""
     if not counsellors or not days:
         return {}
     on_days = Q()
     for first, last in _runs(days):
         range_start, range_end = day_range(first, last)
         on_days |= Q(start__lt=range_end, end__gt=range_start)
-    booked = (
-        Appointment.objects.filter(on_days, counsellor__in=counsellors)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .exclude(pk=ignore)
-        .order_by()
-        .values_list("counsellor_id", "start", "end")
+    booked = Appointment.objects.filter(
+        on_days, ~Q(status=Appointment.Status.CANCELLED), counsellor__in=counsellors
     )
+    if ignore is not None:
+        booked = booked.exclude(pk=ignore)
+    booked = booked.order_by().values_list("counsellor_id", "start_unit", "end_unit")
     span = [days[0] + dt.timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
     tz = timezone.get_default_timezone()
-    midnights = [midnight(d, tz) for d in [*span, days[-1] + dt.timedelta(days=1)]]
+    midnights = [unit_number(midnight(d, tz)) for d in [*span, days[-1] + dt.timedelta(days=1)]]
     return dict(zip(span, day_masks(booked, midnights), strict=True))
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import operator
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -154,9 +156,7 @@ def _book_first_free(
         appointment.counsellor_id, appointment.end = tries[0], end
         try:
             with transaction.atomic():
-                if not override_reason:
-                    _check_contact_limit(service=service, person=person, now=now)
-                _check_network_limit(service=service, network=person["origin_network"], now=now)
+                _check_limits(service=service, person=person, now=now, contact=not override_reason)
                 if booked_by is None:
                     _check_unverified_share(
                         service=service, location=location, start=start, person=person, now=now
@@ -432,21 +432,50 @@ def _contact_keys(*, service: Service, email: str, phone: str) -> list[str]:
     )
 
 
-def _check_contact_limit(*, service: Service, person: dict, now: dt.datetime) -> None:
-    """Refuses a further active booking of the same e-mail or phone for this service.
+def _check_limits(*, service: Service, person: dict, now: dt.datetime, contact: bool = True) -> None:
+    """Refuses a further active booking of the same e-mail or phone for this service, and an
+    online booking when the client's network holds BOOKING_MAX_ACTIVE_PER_NETWORK active
+    bookings of this service already (made-up contacts do not escape this one).
 
-    Must run inside the booking's transaction: the contact stays locked until it commits."""
-    email, phone = person.get("email", ""), person.get("phone", "")
-    if not email and not phone:
+    Must run inside the booking's transaction: contact and network stay locked until it
+    commits. One statement takes every lock and one query counts both."""
+    email, phone, network = person.get("email", ""), person.get("phone", ""), person["origin_network"]
+    if not contact:  # a member of staff passes the contact limit with a reason
+        email = phone = ""
+    keys = _contact_keys(service=service, email=email, phone=phone)
+    if network:
+        keys.append(f"booking-network:{service.pk}:{network}")
+    if not keys:
         return
-    # Without the lock two simultaneous bookings of one contact would both count zero.
-    lock_keys(_contact_keys(service=service, email=email, phone=phone))
-    same_contact = Q(email__iexact=email) if email else Q()
-    if phone:
-        same_contact = (same_contact | Q(phone=phone)) if email else Q(phone=phone)
-    active = Appointment.objects.filter(same_contact, service=service, status__in=ACTIVE, end__gt=now).count()
-    if active >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
+    # Without the locks two simultaneous bookings of one contact would both count zero.
+    lock_keys(keys)
+    counts = {}
+    if email or phone:
+        counts["contact"] = Count("pk", filter=_same_contact(email, phone))
+    if network:
+        counts["network"] = Count("pk", filter=Q(origin_network=network))
+    either = reduce(operator.or_, (count.filter for count in counts.values()))
+    active = (
+        Appointment.objects.filter(either, service=service, status__in=ACTIVE, end__gt=now)
+        .order_by()
+        .aggregate(**counts)
+    )
+    if active.get("contact", 0) >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
+    if active.get("network", 0) >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
+        raise BookingError(
+            _(
+                "Aus Ihrem Netz sind schon mehrere Termine für dieses Anliegen gebucht. Bitte "
+                "rufen Sie uns an oder kommen Sie vorbei; wir buchen den Termin gern für Sie."
+            ),
+            kind="network",
+        )
+
+
+def _same_contact(email: str, phone: str) -> Q:
+    if email and phone:
+        return Q(email__iexact=email) | Q(phone=phone)
+    return Q(email__iexact=email) if email else Q(phone=phone)
 
 
 def network_key(address: str) -> str:
@@ -459,27 +488,6 @@ def network_key(address: str) -> str:
     else:
         network = str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
     return salted_hmac("booking-network", network).hexdigest()[:32]
-
-
-def _check_network_limit(*, service: Service, network: str, now: dt.datetime) -> None:
-    """Refuses an online booking when the client's network holds BOOKING_MAX_ACTIVE_PER_NETWORK
-    active bookings of this service already (made-up contacts do not escape this one).
-
-    Must run inside the booking's transaction: the network stays locked until it commits."""
-    if not network:
-        return
-    lock_keys([f"booking-network:{service.pk}:{network}"])
-    active = Appointment.objects.filter(
-        origin_network=network, service=service, status__in=ACTIVE, end__gt=now
-    ).count()
-    if active >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
-        raise BookingError(
-            _(
-                "Aus Ihrem Netz sind schon mehrere Termine für dieses Anliegen gebucht. Bitte "
-                "rufen Sie uns an oder kommen Sie vorbei; wir buchen den Termin gern für Sie."
-            ),
-            kind="network",
-        )
 
 
 def _check_unverified_share(*, service, location, start, person: dict, now) -> None:

@@ -105,6 +105,17 @@ def units(start: dt.datetime, end: dt.datetime, unit: dt.timedelta = UNIT) -> li
     return [first + n * unit for n in range(count)]
 
 
+def unit_number(moment: dt.datetime) -> int:
+    """The number of the unit a moment falls in, counted from EPOCH."""
+    return (moment - EPOCH) // UNIT
+
+
+def unit_span(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
+    """The numbers of the first unit an interval touches and of the unit after its last one:
+    the units of its Occupancy rows, as two small integers."""
+    return unit_number(start), -((EPOCH - end) // UNIT)
+
+
 def midnight(date: dt.date, tz: ZoneInfo) -> dt.datetime:
     """Local midnight of the day as a UTC instant: unit 0 of the day's row."""
     return aware(date, dt.time(), tz)
@@ -167,31 +178,30 @@ def day_candidates(
     return tuple((offset, touched, mask) for (offset, touched), mask in sorted(groups.items()))
 
 
-def day_masks(
-    booked: Iterable[tuple[int, dt.datetime, dt.datetime]], midnights: Sequence[dt.datetime]
-) -> list[dict[int, Busy]]:
-    """Per day (from each midnight to the next, UTC instants) and counsellor: the mask of the
-    units the booked intervals touch and how many intervals touch the day.
+def day_masks(booked: Iterable[tuple[int, int, int]], midnights: Sequence[int]) -> list[dict[int, Busy]]:
+    """Per day (from each midnight to the next, as unit numbers of unit_span) and counsellor:
+    the mask of the units the booked intervals (counsellor, first unit, unit after the last)
+    touch and how many intervals touch the day.
 
-    Integer unit numbers from the first midnight, so a row costs two subtractions and a shift."""
+    Integer unit numbers throughout, so a row costs two subtractions and a shift."""
     base = midnights[0]
-    edges = [(m - base) // UNIT for m in midnights]
+    edges = [m - base for m in midnights]
     day_of = [n for n in range(len(edges) - 1) for _unit in range(edges[n], edges[n + 1])]
     found: list[dict[int, Busy]] = [{} for _ in edges[1:]]
-    for pk, start, end in booked:
-        first, last = (start - base) // UNIT, -((base - end) // UNIT)
-        n = day_of[first] if 0 <= first < len(day_of) else -1
-        if n >= 0 and last <= edges[n + 1]:  # within one day, as nearly every booking
-            spans: Iterable[tuple[int, int, int]] = ((n, first - edges[n], last - edges[n]),)
-        else:  # began before the first day or ends after a midnight: each day it touches
-            spans = [
-                (n, max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n])
-                for n in range(len(found))
-                if edges[n] < last and first < edges[n + 1]
-            ]
-        for n, low, high in spans:
-            mask, count = found[n].get(pk, NOT_BUSY)
-            found[n][pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
+    within = len(day_of)
+    for pk, start_unit, end_unit in booked:
+        first, last = start_unit - base, end_unit - base
+        if 0 <= first < within and last <= edges[(n := day_of[first]) + 1]:  # as nearly every booking
+            day, low = found[n], first - edges[n]
+            mask, count = day.get(pk, NOT_BUSY)
+            day[pk] = (mask | ((1 << (last - first)) - 1) << low, count + 1)
+            continue
+        # Began before the first day or ends after a midnight: each day it touches.
+        for n in range(len(found)):
+            if edges[n] < last and first < edges[n + 1]:
+                day, low, high = found[n], max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n]
+                mask, count = day.get(pk, NOT_BUSY)
+                day[pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
     return found
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from booking.models import Appointment, Occupancy
+from booking.slots import unit_span
 from kundenzentrum.models import Ticket
 from messaging.models import CallListEntry, Message, PrintBatch
 
@@ -88,6 +89,9 @@ def test_rows_at_the_old_heads_are_all_there_after_migrating_forward():
         "Erika Muster",
     )
     assert Occupancy.objects.filter(appointment=appointment).count() == 6
+    # Its 5-minute units were filled in from start and end: the six of its occupancy rows.
+    assert (appointment.start_unit, appointment.end_unit) == unit_span(appointment.start, appointment.end)
+    assert appointment.end_unit - appointment.start_unit == 6
     letter, email = Message.objects.get(pk=ids["letter"]), Message.objects.get(pk=ids["email"])
     assert (letter.appointment_id, letter.batch_id, letter.status) == (appointment.pk, ids["batch"], "sent")
     assert (email.kind, email.channel, email.status) == ("confirmation", "email", "pending")

@@ -14,6 +14,8 @@ from booking.slots import (
     free_counsellors,
     midnight,
     runs,
+    unit_number,
+    unit_span,
     units,
 )
 from sozialamt.hours import OfficeCalendar, WeeklyInterval
@@ -29,9 +31,15 @@ def plan(day, counsellors, busy=None, duration=30, step=15, week=WEEK, holidays=
     candidates = [(c.id, day_candidates(c, office_day, TZ, length, grid)) for c in counsellors]
     start_of_day = midnight(day, TZ)
     booked = [(pk, start, end) for pk, intervals in (busy or {}).items() for start, end in intervals]
-    [masks] = day_masks(booked, [start_of_day, midnight(day + dt.timedelta(days=1), TZ)])
+    [masks] = masks_of(booked, [start_of_day, midnight(day + dt.timedelta(days=1), TZ)])
     starts = day_starts(candidates, masks, start_of_day)
     return office_day, {s: free_counsellors(candidates, masks, start_of_day, s, length) for s in starts}
+
+
+def masks_of(booked, midnights):
+    """day_masks of bookings and midnights given as datetimes (as the database has them)."""
+    rows = [(pk, *unit_span(start, end)) for pk, start, end in booked]
+    return day_masks(rows, [unit_number(m) for m in midnights])
 
 
 def full_day(pk=1, absences=()):
@@ -103,7 +111,7 @@ def test_k_free_units_in_a_row_are_k_shifts_and_ands():
 
 def busy_mask(intervals):
     start = midnight(MONDAY, TZ)
-    [masks] = day_masks(
+    [masks] = masks_of(
         [(1, a, b) for a, b in intervals], [start, midnight(MONDAY + dt.timedelta(days=1), TZ)]
     )
     return masks[1]
@@ -119,7 +127,7 @@ def test_a_busy_interval_marks_every_unit_it_touches():
 def test_an_interval_past_midnight_counts_on_both_days():
     start, tomorrow = midnight(MONDAY, TZ), midnight(MONDAY + dt.timedelta(days=1), TZ)
     late = (tomorrow - dt.timedelta(minutes=10), tomorrow + dt.timedelta(minutes=5))
-    today, next_day = day_masks([(1, *late)], [start, tomorrow, midnight(MONDAY + dt.timedelta(days=2), TZ)])
+    today, next_day = masks_of([(1, *late)], [start, tomorrow, midnight(MONDAY + dt.timedelta(days=2), TZ)])
     units_today = (tomorrow - start) // dt.timedelta(minutes=5)
     assert today[1] == (0b11 << (units_today - 2), 1)
     assert next_day[1] == (0b1, 1)

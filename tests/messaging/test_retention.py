@@ -128,7 +128,7 @@ def test_every_field_of_an_appointment_is_either_personal_and_emptied_or_known_t
     anonymous = {
         "id", "code", "token_hash", "service", "location", "counsellor", "start", "end", "status",
         "created_at", "booked_by", "anonymised_at", "link_requests", "link_requests_day",
-        "confirm_until", "channel",
+        "start_unit", "end_unit", "channel", "confirm_until",
         *Appointment.CHOICES_KEPT,
     }  # fmt: skip
     fields = {f.name for f in Appointment._meta.concrete_fields}
