@@ -8,6 +8,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.absences import absence_span
 from booking.forms import no_controls, slot_value
 from booking.models import Counsellor
 from booking.slots import Slot
@@ -17,6 +18,7 @@ from sozialamt.selectors import StaffScope
 MAX_SEARCH_DAYS = 31
 MAX_ABSENCE_DAYS = 366
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def _helper(label: str, method: str = "post") -> FormHelper:
@@ -174,7 +176,19 @@ class AbsenceForm(forms.Form):
 
     counsellor = forms.ModelChoiceField(label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none())
     first_day = forms.DateField(label=_("abwesend von"), widget=DATE)
+    from_time = forms.TimeField(
+        label=_("ab Uhrzeit"),
+        required=False,
+        widget=TIME,
+        help_text=_("leer lassen, wenn der ganze Tag betroffen ist"),
+    )
     last_day = forms.DateField(label=_("bis einschließlich"), widget=DATE)
+    until_time = forms.TimeField(
+        label=_("bis Uhrzeit"),
+        required=False,
+        widget=TIME,
+        help_text=_("leer lassen, wenn der ganze Tag betroffen ist"),
+    )
     reason = forms.CharField(
         label=_("Grund (intern, steht nicht in Nachrichten)"),
         max_length=120,
@@ -190,10 +204,13 @@ class AbsenceForm(forms.Form):
     def clean(self):
         data = super().clean()
         first, last = data.get("first_day"), data.get("last_day")
-        if first and last:
+        if first and last and not self.errors:
+            start, end = absence_span(first, last, data.get("from_time"), data.get("until_time"))
             if last < first:
                 self.add_error("last_day", _("Das Ende darf nicht vor dem Beginn liegen."))
-            elif last < timezone.localdate():
+            elif end <= start:
+                self.add_error("until_time", _("Das Ende muss nach dem Beginn liegen."))
+            elif end <= timezone.now():
                 self.add_error("last_day", _("Der Zeitraum liegt in der Vergangenheit."))
             elif (last - first).days >= MAX_ABSENCE_DAYS:
                 self.add_error("last_day", _("Bitte höchstens ein Jahr auf einmal."))
