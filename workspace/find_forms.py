@@ -174,7 +174,9 @@ def _scoped(scope: StaffScope, model):
 class AbsenceForm(forms.Form):
     """Whole days away (holiday, illness, training) of a counsellor of the team lead's locations."""
 
-    counsellor = forms.ModelChoiceField(label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none())
+    counsellor = forms.ModelChoiceField(
+        label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none(), empty_label=_("Bitte wählen")
+    )
     first_day = forms.DateField(label=_("abwesend von"), widget=DATE)
     from_time = forms.TimeField(
         label=_("ab Uhrzeit"),
@@ -220,9 +222,14 @@ class AbsenceForm(forms.Form):
 class AffectedForm(forms.Form):
     """Where and when a change may hit booked appointments (from the absence page or the admin)."""
 
-    location = forms.ModelChoiceField(label=_("Standort"), queryset=Location.objects.none())
+    location = forms.ModelChoiceField(
+        label=_("Standort"), queryset=Location.objects.none(), empty_label=_("Bitte wählen")
+    )
     counsellor = forms.ModelChoiceField(
-        label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none(), required=False
+        label=_("Beraterin oder Berater"),
+        queryset=Counsellor.objects.none(),
+        required=False,
+        empty_label=_("alle Beraterinnen und Berater"),
     )
     first_day = forms.DateField(label=_("von"), widget=DATE)
     last_day = forms.DateField(label=_("bis einschließlich"), widget=DATE)
