@@ -89,7 +89,8 @@ def availability(
 ) -> Availability:
     """Free times per day from start to end (default: the whole booking window), as if the
     appointment to ignore (one being moved) were not booked; only one counsellor's when given.
-    Staff also see the reserved capacity not yet released to citizens (marked per day).
+    Staff also see the reserved capacity not yet released to citizens (marked per day), and
+    the days inside the citizens' lead time (from today).
 
     Eight queries uncached, however many counsellors and bookings: counsellors, their working
     hours, absences, opening hours, closures, whether the location offers the service, its
@@ -114,7 +115,7 @@ def availability(
         cached.put({static_key: static})
     # The day of the appointment to ignore is worked out afresh, and not cached.
     own = {timezone.localdate(ignore_appointment.start)} if ignore_appointment else set()
-    bookable = [d.date for d in static.days if _bookable(static, d)]
+    bookable = [d.date for d in static.days if _bookable(static, d, staff_today=today if staff else None)]
     answers = {d: cached.get(day_keys[d]) for d in bookable if d not in own}
     missing = [d for d in bookable if answers.get(d) is None]
     if missing:
@@ -128,7 +129,8 @@ def availability(
         _day_plan(static, d, answers.get(d.date), staff=staff, now=now, duration=duration)
         for d in static.days
     ]
-    return Availability(service, location, static.window, days, offered=static.offered)
+    window = Window(today, static.window.last_day) if staff else static.window
+    return Availability(service, location, window, days, offered=static.offered)
 
 
 def _day_answers(static: StaticPlan, day: dt.date, busy: dict, counsellor: int | None) -> tuple:
@@ -184,10 +186,11 @@ def offer_at(
     moved left out; for citizens without the reserved capacity not yet released, and only the
     given counsellor when there is one. One query once the hours are cached: the page a citizen
     booked from (the default range) cached them already."""
-    day = timezone.localdate(start)
-    static = _static_around(service, location, day, timezone.localdate(now))
+    today, day = timezone.localdate(now), timezone.localdate(start)
+    static = _static_around(service, location, day, today)
     office_day = next((d for d in static.days if d.date == day), None)
-    if not static.offered or office_day is None or not _bookable(static, office_day):
+    bookable = office_day is not None and _bookable(static, office_day, staff_today=today if staff else None)
+    if not static.offered or not bookable:
         return Offer(static.offered, False)
     busy = _busy([c for c, _plan in static.counsellors], [day], ignore).get(day, {})
     if not staff and not static.released(day, now):
@@ -253,8 +256,12 @@ class StaticPlan:
         return day not in self.reserves or self.reserves[day][0] <= now
 
 
-def _bookable(static: StaticPlan, day) -> bool:
-    return static.offered and day.is_open and static.window.first_day <= day.date <= static.window.last_day
+def _bookable(static: StaticPlan, day, *, staff_today: dt.date | None = None) -> bool:
+    """Whether the day can be booked at all; for staff (`staff_today`) from today on, as staff
+    book emergencies (no money left, a threatened loss of housing) inside the citizens' lead
+    time. Times already past are left out by the callers."""
+    first = staff_today if staff_today is not None else static.window.first_day
+    return static.offered and day.is_open and first <= day.date <= static.window.last_day
 
 
 def _static_plan(service, location, start, end, today) -> StaticPlan:

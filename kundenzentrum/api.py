@@ -63,6 +63,8 @@ class TicketOut(Schema):
     status: str
     ahead: int
     wait_minutes: int
+    waits_for: str = Field(description="die Beraterin oder der Berater; leer: ein Schalter")
+    place: str = Field(description="wohin die Person aufgerufen wird (Raum, Schalter); leer: noch offen")
     position_url: str
 
 
@@ -108,8 +110,20 @@ def _ticket_out(ticket: Ticket) -> dict:
         "status": ticket.status,
         "ahead": position.ahead,
         "wait_minutes": position.wait_minutes,
+        **_whom_and_where(ticket),
         "position_url": reverse("kundenzentrum:position", args=[ticket.public_id]),
     }
+
+
+def _whom_and_where(ticket: Ticket) -> dict:
+    """As the position page says it: the counsellor and their room, or the desk called to."""
+    if ticket.status == Ticket.Status.CALLED:
+        place = ticket.call_place
+    elif ticket.counsellor_id is not None:
+        place = ticket.counsellor.room or ticket.location.name
+    else:
+        place = ""
+    return {"waits_for": ticket.counsellor.name if ticket.counsellor_id else "", "place": place}
 
 
 def _staff_out(ticket: Ticket) -> dict:
@@ -170,7 +184,9 @@ def issue(request: HttpRequest, payload: IssueIn):
 )
 def ticket_position(request: HttpRequest, public_id: str):
     ticket = (
-        Ticket.objects.select_related("location", "service").filter(public_id=public_id).first()
+        Ticket.objects.select_related("location", "service", "counsellor", "desk")
+        .filter(public_id=public_id)
+        .first()
         if SLUG.fullmatch(public_id)
         else None
     )

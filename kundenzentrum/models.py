@@ -129,7 +129,8 @@ class Ticket(models.Model):
     # called/in_service → waiting a transfer (back in the queue at its original place);
     # not_served is also where the day close puts whatever is still open.
     TRANSITIONS = {
-        Status.WAITING: {Status.CALLED, Status.NOT_SERVED},
+        # NO_SHOW from WAITING: a counsellor's citizen who checked in and left before the call.
+        Status.WAITING: {Status.CALLED, Status.NOT_SERVED, Status.NO_SHOW},
         Status.CALLED: {
             Status.CALLED,
             Status.IN_SERVICE,

@@ -43,6 +43,8 @@ def absences(request: HttpRequest) -> HttpResponse:
             counsellor=data["counsellor"],
             first_day=data["first_day"],
             last_day=data["last_day"],
+            from_time=data["from_time"],
+            until_time=data["until_time"],
             reason=data["reason"],
         )
         messages.success(request, _("Die Abwesenheit ist gespeichert."))

@@ -30,8 +30,12 @@ def _in_scope(queryset: QuerySet, scope: StaffScope, field: str) -> QuerySet:
 class OfferForm(forms.Form):
     """Service, location and (optionally) counsellor, among the staff member's locations."""
 
-    service = forms.ModelChoiceField(label=_("Anliegen"), queryset=Service.objects.none())
-    location = forms.ModelChoiceField(label=_("Standort"), queryset=Location.objects.none())
+    service = forms.ModelChoiceField(
+        label=_("Anliegen"), queryset=Service.objects.none(), empty_label=_("Bitte wählen")
+    )
+    location = forms.ModelChoiceField(
+        label=_("Standort"), queryset=Location.objects.none(), empty_label=_("Bitte wählen")
+    )
     counsellor = forms.ModelChoiceField(
         label=_("Beraterin oder Berater (freiwillig)"),
         queryset=Counsellor.objects.none(),

@@ -43,7 +43,7 @@ def _offer_query(offer: dict, **extra) -> str:
     return urlencode(values, safe=":")
 
 
-def _times(offer: dict, day: dt.date | None) -> tuple[Availability, list]:
+def _times(offer: dict, day: dt.date | None, after: dt.datetime | None = None) -> tuple[Availability, list]:
     counsellor = offer.get("counsellor")
     avail = availability(
         service=offer["service"],
@@ -52,13 +52,14 @@ def _times(offer: dict, day: dt.date | None) -> tuple[Availability, list]:
         counsellor=counsellor.pk if counsellor else None,
     )
     plan = avail.day(day) if day else None
-    slots = list(plan.slots) if plan else next_free(avail.days, count=FIRST_TIMES)
+    slots = list(plan.slots) if plan else next_free(avail.days, count=FIRST_TIMES, after=after)
     reserved = frozenset().union(*(p.reserved for p in avail.days))
     return avail, [(s, s.start in reserved) for s in slots]
 
 
 def _pick_context(offer: dict, day: dt.date | None, follow_up: Appointment | None = None) -> dict:
-    avail, slots = _times(offer, day)
+    # A follow-up comes after the appointment it follows (staff may book from today on).
+    avail, slots = _times(offer, day, after=follow_up.end - dt.timedelta(seconds=1) if follow_up else None)
     details = reverse("workspace:book-details")
     query = {"from": follow_up.pk if follow_up else None}
     return {

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.absences import absence_span
 from booking.forms import no_controls, slot_value
 from booking.models import Counsellor
 from booking.slots import Slot
@@ -17,6 +18,7 @@ from sozialamt.selectors import StaffScope
 MAX_SEARCH_DAYS = 31
 MAX_ABSENCE_DAYS = 366
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def _helper(label: str, method: str = "post") -> FormHelper:
@@ -172,9 +174,23 @@ def _scoped(scope: StaffScope, model):
 class AbsenceForm(forms.Form):
     """Whole days away (holiday, illness, training) of a counsellor of the team lead's locations."""
 
-    counsellor = forms.ModelChoiceField(label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none())
+    counsellor = forms.ModelChoiceField(
+        label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none(), empty_label=_("Bitte wählen")
+    )
     first_day = forms.DateField(label=_("abwesend von"), widget=DATE)
+    from_time = forms.TimeField(
+        label=_("ab Uhrzeit"),
+        required=False,
+        widget=TIME,
+        help_text=_("leer lassen, wenn der ganze Tag betroffen ist"),
+    )
     last_day = forms.DateField(label=_("bis einschließlich"), widget=DATE)
+    until_time = forms.TimeField(
+        label=_("bis Uhrzeit"),
+        required=False,
+        widget=TIME,
+        help_text=_("leer lassen, wenn der ganze Tag betroffen ist"),
+    )
     reason = forms.CharField(
         label=_("Grund (intern, steht nicht in Nachrichten)"),
         max_length=120,
@@ -190,10 +206,13 @@ class AbsenceForm(forms.Form):
     def clean(self):
         data = super().clean()
         first, last = data.get("first_day"), data.get("last_day")
-        if first and last:
+        if first and last and not self.errors:
+            start, end = absence_span(first, last, data.get("from_time"), data.get("until_time"))
             if last < first:
                 self.add_error("last_day", _("Das Ende darf nicht vor dem Beginn liegen."))
-            elif last < timezone.localdate():
+            elif end <= start:
+                self.add_error("until_time", _("Das Ende muss nach dem Beginn liegen."))
+            elif end <= timezone.now():
                 self.add_error("last_day", _("Der Zeitraum liegt in der Vergangenheit."))
             elif (last - first).days >= MAX_ABSENCE_DAYS:
                 self.add_error("last_day", _("Bitte höchstens ein Jahr auf einmal."))
@@ -203,9 +222,14 @@ class AbsenceForm(forms.Form):
 class AffectedForm(forms.Form):
     """Where and when a change may hit booked appointments (from the absence page or the admin)."""
 
-    location = forms.ModelChoiceField(label=_("Standort"), queryset=Location.objects.none())
+    location = forms.ModelChoiceField(
+        label=_("Standort"), queryset=Location.objects.none(), empty_label=_("Bitte wählen")
+    )
     counsellor = forms.ModelChoiceField(
-        label=_("Beraterin oder Berater"), queryset=Counsellor.objects.none(), required=False
+        label=_("Beraterin oder Berater"),
+        queryset=Counsellor.objects.none(),
+        required=False,
+        empty_label=_("alle Beraterinnen und Berater"),
     )
     first_day = forms.DateField(label=_("von"), widget=DATE)
     last_day = forms.DateField(label=_("bis einschließlich"), widget=DATE)

@@ -97,6 +97,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             start=day,
             end=day,
             ignore_appointment=appointment,
+            staff=True,  # the times the move service lets staff book (today's and the reserve too)
         )
         plan = avail.day(day)
         slots = plan.slots if plan else ()

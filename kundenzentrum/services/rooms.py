@@ -27,11 +27,16 @@ ROOM_MOVES = {
     "start": (S.CALLED, S.IN_SERVICE),
     "done": (S.IN_SERVICE, S.SERVED),
     "no_show": (S.CALLED, S.NO_SHOW),
+    # The citizen checked in and left before being called (the info desk saw them go), once
+    # the appointment's time has begun; a ticket called already needs the calls of "no_show".
+    "gone": (S.WAITING, S.NO_SHOW),
 }
 
 
 def _own_ticket(ticket_id: int, counsellor: Counsellor) -> Ticket:
-    ticket = Ticket.objects.select_related("location", "counsellor").filter(pk=ticket_id).first()
+    ticket = (
+        Ticket.objects.select_related("location", "counsellor", "appointment").filter(pk=ticket_id).first()
+    )
     if ticket is None or ticket.counsellor_id != counsellor.pk:
         raise QueueError(_("Diese Wartenummer gehört nicht zu Ihren Terminen. Es wurde nichts geändert."))
     return ticket
@@ -45,6 +50,7 @@ def _updates(action: str, user: AbstractBaseUser, now: dt.datetime) -> dict:
         "start": {"started_at": now},
         "done": {"finished_at": now},
         "no_show": {"finished_at": now},
+        "gone": {"finished_at": now},
     }[action]
 
 
@@ -68,7 +74,7 @@ def act_in_room(
     ticket = _own_ticket(ticket_id, counsellor)
     if seen != expected or ticket.status != expected:
         raise QueueError(STALE % {"number": ticket.display_number, "status": ticket.get_status_display()})
-    _check_no_show(ticket, action)
+    _check_no_show(ticket, action, now)
     try:
         with transaction.atomic():
             moved = Ticket.objects.filter(pk=ticket.pk, status=expected, counsellor=counsellor).update(
@@ -92,7 +98,9 @@ def act_in_room(
     return ticket
 
 
-def _check_no_show(ticket: Ticket, action: str) -> None:
+def _check_no_show(ticket: Ticket, action: str, now: dt.datetime) -> None:
+    if action == "gone" and (ticket.appointment is None or ticket.appointment.start > now):
+        raise QueueError(_("Der Termin hat noch nicht begonnen. Es wurde nichts geändert."))
     needed = settings.KUNDENZENTRUM_NO_SHOW_AFTER_CALLS
     if action == "no_show" and ticket.call_count < needed:
         raise QueueError(

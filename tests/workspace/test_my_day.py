@@ -150,6 +150,38 @@ def test_a_booked_appointment_not_come_is_a_no_show_only_once_it_began(
     assert AppointmentHistory.objects.filter(appointment=my_appointment, by=counsellor_user).exists()
 
 
+def test_a_citizen_who_checked_in_and_left_before_the_call_is_a_no_show_once_it_began(
+    client, my_appointment, counsellor_user, thursday
+):
+    ticket = _checked_in(my_appointment)
+    sign_in(client, counsellor_user)
+    assert "Gegangen, nicht erschienen" not in client.get(MY_DAY).content.decode()  # 10:00, due 10:30
+    response = _act(client, my_appointment, "gegangen", "waiting")
+    assert "noch nicht begonnen" in client.get(response["Location"]).content.decode()
+    thursday.move_to(my_appointment.start + dt.timedelta(minutes=20))
+    assert "Gegangen, nicht erschienen" in client.get(MY_DAY).content.decode()
+    _act(client, my_appointment, "gegangen", "waiting")
+    ticket.refresh_from_db()
+    my_appointment.refresh_from_db()
+    assert (ticket.status, my_appointment.status) == (S.NO_SHOW, Appointment.Status.NO_SHOW)
+    last = TicketHistory.objects.filter(ticket=ticket).last()
+    assert (last.old_status, last.new_status, last.by) == (S.WAITING, S.NO_SHOW, counsellor_user)
+    assert AppointmentHistory.objects.filter(appointment=my_appointment, new_status="no_show").exists()
+
+
+def test_a_called_citizen_still_needs_the_calls_before_a_no_show(
+    client, my_appointment, counsellor_user, thursday
+):
+    ticket = _checked_in(my_appointment)
+    thursday.move_to(my_appointment.start + dt.timedelta(minutes=20))
+    sign_in(client, counsellor_user)
+    _act(client, my_appointment, "aufrufen", "waiting")
+    response = _act(client, my_appointment, "gegangen", "waiting")  # a stale page, "waiting"
+    assert "hat sich inzwischen geändert" in client.get(response["Location"]).content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == S.CALLED
+
+
 def test_the_printable_day_list_has_today_and_logs_the_reading(
     client, my_appointment, counsellor_user, thursday
 ):

@@ -42,6 +42,8 @@ def test_a_grundsicherung_check_in_waits_for_its_counsellor_not_at_the_desks(
     assert f"Sie warten auf {my_counsellor.name}, Raum E.12." in page
     receipt = client.get(f"/kundenzentrum/w/{ticket.public_id}/ticket/").content.decode()
     assert "Raum E.12" in receipt
+    body = client.get(f"/api/v1/kundenzentrum/tickets/{ticket.public_id}").json()
+    assert (body["waits_for"], body["place"]) == (my_counsellor.name, "Raum E.12")
 
 
 def test_a_service_the_desks_handle_goes_to_the_desks_when_its_counsellor_has_no_account(

@@ -90,11 +90,16 @@ def test_a_citizen_and_a_clerk_racing_for_the_last_time_give_one_booking(
     for thread in threads:
         thread.join()
     statuses = {who: status for who, (status, _body) in answers.items()}
-    assert sorted(statuses.values()) in ([201, 409], [302, 409]), statuses
+    # The clerk loses either in the booking service (409, "just taken") or, when the citizen's
+    # booking committed before the clerk's page computed its times, at the time field (400);
+    # both answers offer the next free times as choices.
+    assert sorted(statuses.values()) in ([201, 409], [302, 409], [201, 400]), statuses
     assert Appointment.objects.count() == 1
     if statuses["citizen"] == 409:
         assert json.loads(answers["citizen"][1])["next_free"]
         assert Appointment.objects.get().booked_by == clerk
     else:
-        assert "gerade vergeben" in answers["staff"][1] and 'name="start"' in answers["staff"][1]
+        lost = answers["staff"][1]
+        assert "gerade vergeben" in lost or "nicht (mehr) frei" in lost
+        assert 'name="start"' in lost
         assert Appointment.objects.get().booked_by is None

@@ -21,7 +21,7 @@ from .access import counsellor_required
 
 # The actions on an arrived citizen's ticket, as their addresses name them.
 ROOM_ACTIONS = {"aufrufen": "call", "erneut-aufrufen": "recall", "beginnen": "start", "erledigt": "done"}
-ROOM_ACTIONS["nicht-erschienen"] = "no_show"
+ROOM_ACTIONS |= {"nicht-erschienen": "no_show", "gegangen": "gone"}
 SEEN_SESSION_KEY = "workspace.my_day.logged"
 
 

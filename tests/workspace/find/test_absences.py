@@ -262,3 +262,70 @@ def test_the_office_cancellation_does_not_offer_the_cancelled_day_again(
     [email] = mail.outbox
     assert "- Dienstag, 24. November 2026, 08:00 Uhr" in email.body
     assert "- Montag, 23. November 2026" not in email.body.split("noch frei")[1]
+
+
+def test_an_absence_from_a_time_of_day_hits_only_the_appointments_after_it(
+    client, clock, book, team_lead, counsellor
+):
+    morning = book(start=dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC))  # 09:00 local
+    afternoon = book(start=dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC))  # 13:00 local
+    sign_in(client, team_lead)
+    response = client.post(
+        ABSENCES,
+        {
+            "counsellor": counsellor.pk,
+            "first_day": "2026-12-03",
+            "from_time": "12:00",
+            "last_day": "2026-12-03",
+        },
+    )
+    assert response.status_code == 302
+    absence = Absence.objects.get()
+    assert (absence.start, absence.end) == (
+        dt.datetime(2026, 12, 3, 11, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 3, 23, 0, tzinfo=dt.UTC),
+    )
+    page = client.get(response["Location"]).text
+    assert "1 Termin betroffen" in page and afternoon.code in page and morning.code not in page
+
+
+def test_an_absence_until_a_time_of_day_ends_then(client, clock, team_lead, counsellor):
+    sign_in(client, team_lead)
+    client.post(
+        ABSENCES,
+        {
+            "counsellor": counsellor.pk,
+            "first_day": "2026-12-03",
+            "last_day": "2026-12-04",
+            "until_time": "10:30",
+        },
+    )
+    absence = Absence.objects.get()
+    assert (absence.start, absence.end) == (
+        dt.datetime(2026, 12, 2, 23, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("times", "field", "message"),
+    [
+        (
+            {"from_time": "14:00", "until_time": "12:00"},
+            "until_time",
+            "Das Ende muss nach dem Beginn liegen.",
+        ),
+        ({"from_time": "25:00"}, "from_time", "Bitte eine gültige Uhrzeit eingeben."),
+    ],
+    ids=["end-before-start", "no-such-time"],
+)
+def test_bad_absence_times_are_refused_next_to_the_field_and_kept(
+    client, clock, team_lead, counsellor, times, field, message
+):
+    sign_in(client, team_lead)
+    data = {"counsellor": counsellor.pk, "first_day": "2026-12-03", "last_day": "2026-12-03", **times}
+    response = client.post(ABSENCES, data)
+    assert response.status_code == 400
+    assert f'id="error_1_id_{field}"' in response.text and message in response.text
+    assert all(f'value="{v}"' in response.text for v in times.values())
+    assert not Absence.objects.exists()

@@ -175,3 +175,15 @@ def test_the_move_and_cancel_pages_cost_the_same_queries_however_busy_the_day(
             book(start=dt.datetime(2026, 12, 3, 7 + n, 0, tzinfo=dt.UTC))
 
     assert_queries_do_not_grow(lambda: client.get(url, {"day": "2026-12-03"}), grow, limit=16)
+
+
+def test_staff_move_a_booking_to_a_later_time_today_inside_the_lead_time(client, clock, book, clerk):
+    appointment = book()
+    sign_in(client, clerk)
+    free = _free_times(client, appointment, day="2026-11-20")  # today, 10:00 now
+    assert free and min(free) > "2026-11-20T09:00Z"
+    url = reverse("workspace:find-move", args=[appointment.pk]) + "?day=2026-11-20"
+    response = client.post(url, {"start": free[0], "reason": "Notfall, heute noch", "seen": SEEN})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.start.date() == dt.date(2026, 11, 20)
