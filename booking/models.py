@@ -98,6 +98,10 @@ class AppointmentQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+# Bookings that hold their time and count against the per-contact and per-network limits.
+ACTIVE_STATUSES = Q(status__in=["pending", "booked"])
+
+
 class Appointment(models.Model):
     """A booked consultation. Personal fields are emptied after the retention period."""
 
@@ -228,12 +232,12 @@ class Appointment(models.Model):
         indexes = [
             # A counsellor's bookings of a day: who is free at a time, and who has least to do.
             models.Index(fields=["counsellor", "start"], name="appointment_counsellor_start"),
-            # The one-active-booking-per-contact check of every booking.
+            # The one-active-booking-per-contact check of every booking (pending holds count too).
             models.Index(
-                Upper("email"), "service", condition=Q(status="booked"), name="appointment_active_email"
+                Upper("email"), "service", condition=ACTIVE_STATUSES, name="appointment_active_email"
             ),
             models.Index(
-                fields=["phone", "service"], condition=Q(status="booked"), name="appointment_active_phone"
+                fields=["phone", "service"], condition=ACTIVE_STATUSES, name="appointment_active_phone"
             ),
         ]
 
