@@ -10,17 +10,14 @@ from sozialamt.hours import aware
 from sozialamt.models import Location
 
 from .models import (
-    UNIT_MINUTES,
     Appointment,
     AppointmentHistory,
     Counsellor,
-    Occupancy,
     ReservedCapacity,
     WorkingHours,
 )
 from .selectors import hash_token
-from .services import new_code, new_token
-from .slots import units
+from .services import hold, new_code, new_token
 
 COUNSELLORS = [  # name, team, room, service slugs
     ("Petra Hoffmann", "Team Grundsicherung", "Raum E.12", ["grundsicherung", "hilfe-zum-lebensunterhalt"]),
@@ -108,7 +105,9 @@ def _appointments_today(counsellor: Counsellor) -> None:
         end = start + dt.timedelta(minutes=service.duration_minutes)
         if end > aware(today, hours.ends):
             break
-        appointment = Appointment.objects.create(
+        # Times earlier today are booked too (the demo's day has begun), so not through
+        # book_appointment, which refuses past times; the same rows as a booking writes.
+        appointment = Appointment(
             code=new_code(),
             token_hash=hash_token(new_token()),
             service=service,
@@ -126,10 +125,7 @@ def _appointments_today(counsellor: Counsellor) -> None:
             postcode="48153",
             city="Münster",
         )
-        Occupancy.objects.bulk_create(
-            Occupancy(counsellor=counsellor, unit_start=u, appointment=appointment)
-            for u in units(start, end, dt.timedelta(minutes=UNIT_MINUTES))
-        )
+        hold(appointment)
         AppointmentHistory.objects.create(
             appointment=appointment, new_status=appointment.status, note=AppointmentHistory.Note.BOOKED
         )

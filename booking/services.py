@@ -161,7 +161,7 @@ def _book_first_free(
                     _check_unverified_share(
                         service=service, location=location, start=start, person=person, now=now
                     )
-                _hold(appointment)
+                hold(appointment)
                 note = AppointmentHistory.Note.BOOKED
                 if override_reason:
                     note = f"{AppointmentHistory.Note.OVERRIDE} {override_reason}"[:200]
@@ -181,8 +181,9 @@ def _book_first_free(
     return None
 
 
-def _hold(appointment: Appointment) -> None:
-    """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps."""
+def hold(appointment: Appointment) -> None:
+    """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps.
+    Only inside a transaction, after the checks of book_appointment (or for demo data)."""
     appointment.save(force_insert=True)
     Occupancy.objects.bulk_create(
         Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
