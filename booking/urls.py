@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hold_views, views
+from . import document_views, hold_views, views
 
 app_name = "booking"
 
@@ -16,8 +16,8 @@ urlpatterns = [
     path("verwalten/<str:token>/absagen/", views.cancel, name="cancel"),
     path("verwalten/<str:token>/verschieben/", views.move_calendar, name="move"),
     path("verwalten/<str:token>/verschieben/<str:date>/", views.move_day, name="move-day"),
-    path("verwalten/<str:token>/termin.ics", views.ics, name="ics"),
-    path("verwalten/<str:token>/bestaetigung.pdf", views.pdf, name="pdf"),
+    path("verwalten/<str:token>/termin.ics", document_views.ics, name="ics"),
+    path("verwalten/<str:token>/bestaetigung.pdf", document_views.pdf, name="pdf"),
     path("<slug:service>/", views.locations, name="locations"),
     path("<slug:service>/<slug:location>/", views.calendar, name="calendar"),
     path("<slug:service>/<slug:location>/<str:date>/", views.day, name="day"),

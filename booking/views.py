@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import time as time_filter
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +27,6 @@ from sozialamt.templatetags.office import long_date
 
 from . import lostlink, services, tasks
 from .forms import FindForm, PersonPageForm, TimeForm, slot_value, with_email_refused
-from .ics import appointment_ics
 from .models import Appointment
 from .ratelimit import client_ip, over_limit, rate_limited, too_many_anonymous
 from .selectors import (
@@ -307,10 +305,10 @@ def done(request: HttpRequest) -> HttpResponse:
     appointment = appointment_for_token(booked.get("token", ""))
     if appointment is None:
         return _restart(request, _("Es gibt keine neue Buchung in dieser Sitzung."))
-    return render(request, "booking/done.html", _manage_context(request, appointment, booked["token"]))
+    return render(request, "booking/done.html", manage_context(request, appointment, booked["token"]))
 
 
-def _manage_context(request, appointment: Appointment, token: str) -> dict:
+def manage_context(request, appointment: Appointment, token: str) -> dict:
     manage_url = request.build_absolute_uri(reverse("booking:manage", args=[token]))
     return {"appointment": appointment, "token": token, "manage_url": manage_url}
 
@@ -333,14 +331,14 @@ def with_token(view):
 @require_GET
 @with_token
 def manage(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
-    return render(request, "booking/manage.html", _manage_context(request, appointment, token))
+    return render(request, "booking/manage.html", manage_context(request, appointment, token))
 
 
 @require_http_methods(["GET", "POST"])
 @rate_limited("post", "BOOKING_POST_RATE", methods=("POST",))
 @with_token
 def cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
-    context = _manage_context(request, appointment, token)
+    context = manage_context(request, appointment, token)
     if request.method == "POST":
         try:
             services.cancel_appointment(appointment=appointment)
@@ -403,7 +401,7 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
         try:
             services.move_appointment(appointment=appointment, start=form.slot.start, token=token)
         except services.BookingError as error:
-            context = _manage_context(request, appointment, token)
+            context = manage_context(request, appointment, token)
             return _booking_failed(request, error, appointment.service, appointment.location, context, token)
         messages.success(
             request,
@@ -426,36 +424,6 @@ def move_day(request: HttpRequest, appointment: Appointment, token: str, date: s
 def _moment(start: dt.datetime) -> str:
     """Weekday, date and time as the current language writes them."""
     return f"{long_date(start)}, {time_filter(timezone.localtime(start), 'TIME_FORMAT')}"
-
-
-@require_GET
-@with_token
-def ics(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
-    if appointment.status == Appointment.Status.PENDING:
-        return redirect("booking:manage", token=token)  # no calendar file before it is confirmed
-    cancelled = appointment.status == Appointment.Status.CANCELLED
-    response = HttpResponse(appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="termin-{appointment.code}.ics"'
-    return response
-
-
-@require_GET
-@with_token
-def pdf(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
-    if appointment.status == Appointment.Status.PENDING:
-        return redirect("booking:manage", token=token)
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "booking/confirmation_pdf.html", _manage_context(request, appointment, token), request
-    )
-    # Tagged (PDF/UA-1: structure, language, title), as the letters are.
-    document = HTML(string=html, base_url=str(settings.BASE_DIR))
-    response = HttpResponse(
-        document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="termin-{appointment.code}.pdf"'
-    return response
 
 
 def _weeks(avail: Availability, url_for) -> list[list[dict]]:
