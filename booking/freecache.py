@@ -8,9 +8,11 @@ current: a change makes exactly the entries it touches stale, so a booking on 3 
 service and location a pair of slugs names is cached the same way under a catalogue version
 that any edit of services, locations or their offers replaces. A reader
 that raced a change wrote the old version or stamp into its entry, which then counts for
-nobody. Entries expire after BOOKING_FREE_TIMES_CACHE_SECONDS, and a missing version or stamp
-reads as "0", so a cache that lost its data starts afresh. The cache only spares work: a
-booking is still checked against the database constraint.
+nobody. A day's free times expire after BOOKING_FREE_TIMES_CACHE_SECONDS; what depends on the
+location's version alone (its office plan: hours, closures, counsellors, their working hours
+and absences; the catalogue) after BOOKING_OFFICE_CACHE_SECONDS. 0 switches either off. A
+missing version or stamp reads as "0", so a cache that lost its data starts afresh. The cache
+only spares work: a booking is still checked against the database constraint.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 
-def enabled() -> bool:
-    return settings.BOOKING_FREE_TIMES_CACHE_SECONDS > 0
+def _seconds(day: dt.date | None) -> int:
+    """How long an entry is cached: a day's free times, or what depends on the location only."""
+    return settings.BOOKING_FREE_TIMES_CACHE_SECONDS if day else settings.BOOKING_OFFICE_CACHE_SECONDS
 
 
 def _location_key(location_id: int) -> str:
@@ -41,16 +44,14 @@ class Lookup:
     then the entries still current, and tags to store new ones with."""
 
     def __init__(self, location_id: int, entries: dict[str, dt.date | None]):
-        self.entries = entries  # cache key -> the day it depends on (None: the location only)
-        days = {day for day in entries.values() if day}
-        found = (
-            cache.get_many([_location_key(location_id), *(_day_key(location_id, d) for d in days), *entries])
-            if enabled()
-            else {}
-        )
+        # cache key -> the day it depends on (None: the location only); those switched off left out
+        self.entries = {key: day for key, day in entries.items() if _seconds(day) > 0}
+        days = {day for day in self.entries.values() if day}
+        keys = [_location_key(location_id), *(_day_key(location_id, d) for d in days), *self.entries]
+        found = cache.get_many(keys) if self.entries else {}
         self.version = found.get(_location_key(location_id), "0")
         self.stamps = {day: found.get(_day_key(location_id, day), "0") for day in days}
-        self.found = {key: found[key] for key in entries if key in found}
+        self.found = {key: found[key] for key in self.entries if key in found}
 
     def tag(self, key: str) -> tuple[str, str]:
         day = self.entries[key]
@@ -62,11 +63,17 @@ class Lookup:
         return entry[1] if entry is not None and entry[0] == self.tag(key) else None
 
     def put(self, values: dict) -> None:
-        """Caches values by key, tagged with the version and stamps read."""
-        if values and enabled():
+        """Caches values by key, tagged with the version and stamps read (one round trip for
+        entries of one kind, as every caller stores)."""
+        kept = {key: value for key, value in values.items() if key in self.entries}
+        for seconds in {_seconds(self.entries[key]) for key in kept}:
             cache.set_many(
-                {key: (self.tag(key), value) for key, value in values.items()},
-                timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS,
+                {
+                    key: (self.tag(key), v)
+                    for key, v in kept.items()
+                    if _seconds(self.entries[key]) == seconds
+                },
+                timeout=seconds,
             )
 
 
@@ -78,7 +85,7 @@ CATALOGUE_KEY = "booking:free:catalogue"
 def catalogue_get(key: str) -> tuple[object | None, str]:
     """A cached catalogue entry (None when missing or older than the last edit) and the
     catalogue version to store a new one under, in one round trip."""
-    if not enabled():
+    if not _seconds(None):
         return None, "0"
     found = cache.get_many([CATALOGUE_KEY, key])
     version, entry = found.get(CATALOGUE_KEY, "0"), found.get(key)
@@ -87,8 +94,8 @@ def catalogue_get(key: str) -> tuple[object | None, str]:
 
 def catalogue_put(key: str, version: str, value) -> None:
     """Caches a catalogue entry worked out under the version read before."""
-    if enabled():
-        cache.set(key, (version, value), timeout=settings.BOOKING_FREE_TIMES_CACHE_SECONDS)
+    if _seconds(None):
+        cache.set(key, (version, value), timeout=_seconds(None))
 
 
 def catalogue_changed() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -120,7 +121,7 @@ def availability(
     missing = [d for d in bookable if answers.get(d) is None]
     if missing:
         ignore = ignore_appointment.pk if ignore_appointment else None
-        busy = _busy([c for c, _plan in static.counsellors], missing, ignore)
+        busy = _busy([c for c, _plan in static.counsellors], missing, ignore, among=bookable)
         computed = {d: _day_answers(static, d, busy.get(d, {}), counsellor) for d in missing}
         cached.put({day_keys[d]: found for d, found in computed.items() if d not in own})
         answers.update(computed)
@@ -288,7 +289,12 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
         # Plans come only from a location that offers the service: one query fewer, nearly always.
         bool(plans) or location.services.filter(pk=service.pk).exists(),
     )
-    capacity = ReservedCapacity.objects.filter(location=location, service=service, per_day__gt=0).first()
+    capacity = next(
+        iter(
+            ReservedCapacity.objects.filter(location=location, service=service, per_day__gt=0).order_by()[:1]
+        ),
+        None,
+    )
     if capacity is not None:
         for day in days:
             held = reserve(static.candidates(day.date), capacity.per_day) if day.is_open else {}
@@ -326,42 +332,51 @@ def _counsellor_plans(service, location, start, end) -> list[CounsellorPlan]:
     absences in the range; none when the location does not offer the service. Two queries."""
     range_start, range_end = day_range(start, end)
     weekly: dict[int, list] = {}
-    for pk, weekday, starts, ends in WorkingHours.objects.filter(
-        counsellor__location=location,
-        counsellor__location__services=service,
-        counsellor__services=service,
-        counsellor__active=True,
-    ).values_list("counsellor_id", "weekday", "starts", "ends"):
+    for pk, weekday, starts, ends in (
+        WorkingHours.objects.filter(
+            counsellor__location=location,
+            counsellor__location__services=service,
+            counsellor__services=service,
+            counsellor__active=True,
+        )
+        .order_by()
+        .values_list("counsellor_id", "weekday", "starts", "ends")
+    ):
         weekly.setdefault(pk, []).append((weekday, starts, ends))
     absences: dict[int, list] = {pk: [] for pk in weekly}
-    for pk, a_start, a_end in Absence.objects.filter(
-        counsellor__in=list(weekly), start__lt=range_end, end__gt=range_start
-    ).values_list("counsellor_id", "start", "end"):
+    for pk, a_start, a_end in (
+        Absence.objects.filter(counsellor__in=list(weekly), start__lt=range_end, end__gt=range_start)
+        .order_by()
+        .values_list("counsellor_id", "start", "end")
+    ):
         absences[pk].append((a_start, a_end))
     return [
         CounsellorPlan(id=pk, weekly=hours, absences=absences[pk]) for pk, hours in sorted(weekly.items())
     ]
 
 
-def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    """Sorted days as runs of consecutive days (first, last)."""
+def _runs(days: list[dt.date], among: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as runs (first, last) of days that follow each other in `among` (the days
+    that could be asked for): a weekend or holiday in between does not split a run."""
+    following = dict(pairwise(among))
     runs: list[list[dt.date]] = []
     for day in days:
-        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+        if runs and following.get(runs[-1][1]) == day:
             runs[-1][1] = day
         else:
             runs.append([day, day])
     return [(first, last) for first, last in runs]
 
 
-def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None) -> dict:
+def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None, *, among=()) -> dict:
     """The busy units and bookings of the counsellors on the (sorted) days, by local day and
-    counsellor (see slots.day_masks). One query on the index (counsellor, start), for those
-    days only; it reads each booking's units as two small integers, not as datetimes."""
+    counsellor (see slots.day_masks). One query on the index (counsellor, start), for the runs
+    of those days among the ones asked for; it reads each booking's units as two small
+    integers, not as datetimes."""
     if not counsellors or not days:
         return {}
     on_days = Q()
-    for first, last in _runs(days):
+    for first, last in _runs(days, list(among) or days):
         range_start, range_end = day_range(first, last)
         on_days |= Q(start__lt=range_end, end__gt=range_start)
     booked = Appointment.objects.filter(

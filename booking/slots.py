@@ -16,6 +16,7 @@ hours lie on the 5-minute grid, as they nearly always do.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -186,13 +187,14 @@ def day_masks(booked: Iterable[tuple[int, int, int]], midnights: Sequence[int]) 
     Integer unit numbers throughout, so a row costs two subtractions and a shift."""
     base = midnights[0]
     edges = [m - base for m in midnights]
-    day_of = [n for n in range(len(edges) - 1) for _unit in range(edges[n], edges[n + 1])]
     found: list[dict[int, Busy]] = [{} for _ in edges[1:]]
-    within = len(day_of)
+    within = edges[-1]
     for pk, start_unit, end_unit in booked:
         first, last = start_unit - base, end_unit - base
-        if 0 <= first < within and last <= edges[(n := day_of[first]) + 1]:  # as nearly every booking
-            day, low = found[n], first - edges[n]
+        # The day a booking starts on: found by bisection, as days differ in length when the
+        # clocks change.
+        if 0 <= first < within and last <= edges[(n := bisect_right(edges, first) - 1) + 1]:
+            day, low = found[n], first - edges[n]  # as nearly every booking: within one day
             mask, count = day.get(pk, NOT_BUSY)
             day[pk] = (mask | ((1 << (last - first)) - 1) << low, count + 1)
             continue

@@ -30,18 +30,28 @@ def office_calendars(locations: list[Location], start: dt.date, end: dt.date) ->
     """An OfficeCalendar per location, valid for days from start to end. Two queries."""
     ids = [loc.pk for loc in locations]
     weekly: dict[int, list[WeeklyInterval]] = {pk: [] for pk in ids}
-    for row in OpeningHours.objects.filter(location__in=ids, valid_from__lte=end):
-        weekly[row.location_id].append(WeeklyInterval(row.weekday, row.opens, row.closes, row.valid_from))
-    closures = list(
-        Closure.objects.filter(Q(location__in=ids) | Q(location__isnull=True))
-        .filter(start__lte=end)
+    # Plain rows, unordered (the calendar sorts what it needs): no model instances, no joins.
+    for pk, weekday, opens, closes, valid_from in (
+        OpeningHours.objects.filter(location__in=ids, valid_from__lte=end)
+        .order_by()
+        .values_list("location_id", "weekday", "opens", "closes", "valid_from")
+    ):
+        weekly[pk].append(WeeklyInterval(weekday, opens, closes, valid_from))
+    closures = (
+        Closure.objects.filter(Q(location__in=ids) | Q(location__isnull=True), start__lte=end)
         .filter(Q(end__gte=start) | Q(end__isnull=True, start__gte=start))
+        .order_by()
+        .values_list("location_id", "start", "end", "reason", "opens", "closes")
     )
+    special = [
+        (pk, SpecialDay(first, last or first, reason, opens, closes))
+        for pk, first, last, reason, opens, closes in closures
+    ]
     holiday_map = public_holidays(start, end)
     return {
         pk: OfficeCalendar(
             weekly=weekly[pk],
-            special_days=[_special_day(c) for c in closures if c.location_id in (None, pk)],
+            special_days=[day for location_id, day in special if location_id in (None, pk)],
             holidays=holiday_map,
             tz=timezone.get_default_timezone(),
         )
@@ -52,10 +62,6 @@ def office_calendars(locations: list[Location], start: dt.date, end: dt.date) ->
 def office_calendar(location: Location, start: dt.date, end: dt.date) -> OfficeCalendar:
     """The OfficeCalendar of one location for days from start to end. Two queries."""
     return office_calendars([location], start, end)[location.pk]
-
-
-def _special_day(closure: Closure) -> SpecialDay:
-    return SpecialDay(closure.start, closure.last_day, closure.reason, closure.opens, closure.closes)
 
 
 @dataclass(frozen=True)

@@ -317,6 +317,9 @@ BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=3)
 BOOKING_MAX_ACTIVE_PER_CONTACT = env.int("BOOKING_MAX_ACTIVE_PER_CONTACT", default=1)
 # Seconds free times stay cached; every booking change and admin edit invalidates them at once.
 BOOKING_FREE_TIMES_CACHE_SECONDS = env.int("BOOKING_FREE_TIMES_CACHE_SECONDS", default=60)
+# Seconds a location's office plan (hours, closures, counsellors' working hours and absences,
+# which services it offers) stays cached; every admin edit of the location invalidates it at once.
+BOOKING_OFFICE_CACHE_SECONDS = env.int("BOOKING_OFFICE_CACHE_SECONDS", default=600)
 
 # Kundenzentrum (walk-in queue). Check-in of a booked appointment is possible from
 # CHECKIN_EARLY minutes before to CHECKIN_LATE minutes after its start; a clerk may mark a

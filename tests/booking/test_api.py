@@ -135,6 +135,7 @@ def test_free_times_cost_the_same_queries_with_0_and_200_bookings(
     client, clock, location, appointment_service, relaxed_limits, settings
 ):
     settings.BOOKING_FREE_TIMES_CACHE_SECONDS = 0  # the uncached cost; from the cache it is none
+    settings.BOOKING_OFFICE_CACHE_SECONDS = 0  # the office plan too
     counsellors = [
         CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
         for _ in range(4)

@@ -113,3 +113,27 @@ def test_the_pair_of_slugs_is_cached_until_an_admin_edits_the_location_or_servic
     appointment_service.active = False
     appointment_service.save()
     assert service_and_location(*slugs) == (None, None)
+
+
+def test_with_the_free_times_cache_off_the_office_plan_stays_cached(
+    clock, counsellor, location, appointment_service, settings
+):
+    settings.BOOKING_FREE_TIMES_CACHE_SECONDS = 0
+    availability(service=appointment_service, location=location)
+    # Only the bookings of the days are read again; hours, closures and counsellors are not.
+    assert count_queries(lambda: availability(service=appointment_service, location=location)) == 1
+    start = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
+    book_appointment(service=appointment_service, location=location, start=start, person={"name": "A"})
+    assert start not in free_times(appointment_service, location, DEC_10)
+    ClosureFactory(location=location, start=DEC_10, reason="Betriebsausflug")  # an admin edit
+    day = availability(service=appointment_service, location=location, start=DEC_10, end=DEC_10).day(DEC_10)
+    assert day.slots == () and day.day.reason == "Betriebsausflug"
+
+
+def test_with_both_caches_off_every_read_works_everything_out(
+    clock, counsellor, location, appointment_service, settings
+):
+    settings.BOOKING_FREE_TIMES_CACHE_SECONDS = settings.BOOKING_OFFICE_CACHE_SECONDS = 0
+    availability(service=appointment_service, location=location)
+    ClosureFactory(location=location, start=DEC_10, reason="Betriebsausflug")
+    assert count_queries(lambda: availability(service=appointment_service, location=location)) >= 6

@@ -234,6 +234,7 @@ def test_the_pages_cost_the_same_queries_however_many_bookings(
     desk, clerk, clock, counsellor, location, appointment_service, settings
 ):
     settings.BOOKING_FREE_TIMES_CACHE_SECONDS = 0  # each request works the free times out afresh
+    settings.BOOKING_OFFICE_CACHE_SECONDS = 0  # the office plan too
     pick = reverse("workspace:book") + f"?service={appointment_service.pk}&location={location.pk}"
     first = AppointmentFactory(counsellor=counsellor, service=appointment_service, start=TUESDAY_9)
     follow = reverse("workspace:follow-up", args=[first.pk])
