@@ -1,6 +1,7 @@
 """CPU per request, in-process, on bench/booking.py's data set (20 counsellors, 2,000 bookings in
-4 weeks): the trivial view, the 4-week free-times API with the cache off and from the cache, and
-booking POSTs, through Django's test client. The figure is the median process time of one request
+4 weeks): the trivial view, the 4-week free-times API with its free times worked out (the office
+plan cached), with both caches off and from the cache, the calendar page and a day page from the
+cache, and booking POSTs, through Django's test client. The figure is the median process time of one request
 over three rounds in turn, and the ratio the trivial view's over it: the time the database server
 and Redis take is not in it, nor the waiting for them, so it changes little when other work
 shares the machine, unlike the HTTP figures. Use it to compare two versions of the code, then
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import booking as bench  # sets the environment (settings, database, Redis)
 
-KINDS = ("trivial", "api_uncached", "api_cached", "post")
+KINDS = ("trivial", "api_computed", "api_uncached", "api_cached", "page_cached", "day_cached", "post")
 
 
 def requests(service, location):
@@ -62,11 +63,17 @@ def requests(service, location):
         )
         assert response.status_code == 201, response.content
 
+    page = f"/termin/{service.slug}/{location.slug}/"
+    day = f"{page}{bench.free_starts(service, location, 1)[0].date()}/"
+    # (kind, request, count, free-times cache seconds, office plan cache seconds)
     return (
-        ("trivial", lambda: client.get("/bench/trivial"), 300, 60),
-        ("api_uncached", lambda: client.get(api), 40, 0),
-        ("api_cached", lambda: client.get(api), 150, 60),
-        ("post", post, 100, 60),
+        ("trivial", lambda: client.get("/bench/trivial"), 300, 60, 600),
+        ("api_computed", lambda: client.get(api), 60, 0, 600),
+        ("api_uncached", lambda: client.get(api), 40, 0, 0),
+        ("api_cached", lambda: client.get(api), 150, 60, 600),
+        ("page_cached", lambda: client.get(page), 60, 60, 600),
+        ("day_cached", lambda: client.get(day), 60, 60, 600),
+        ("post", post, 100, 60, 600),
     )
 
 
@@ -86,8 +93,10 @@ def main() -> None:
     kinds = requests(service, location)
     with override_settings(TRUSTED_PROXIES=1):
         for _round in range(3):
-            for kind, send, count, cache_seconds in kinds:
-                with override_settings(BOOKING_FREE_TIMES_CACHE_SECONDS=cache_seconds):
+            for kind, send, count, free_seconds, office_seconds in kinds:
+                with override_settings(
+                    BOOKING_FREE_TIMES_CACHE_SECONDS=free_seconds, BOOKING_OFFICE_CACHE_SECONDS=office_seconds
+                ):
                     send()  # warm up (and fill the cache when on)
                     for _ in range(count):
                         if kind == args.profile:

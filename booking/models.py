@@ -232,6 +232,8 @@ class Appointment(models.Model):
         indexes = [
             # A counsellor's bookings of a day: who is free at a time, and who has least to do.
             models.Index(fields=["counsellor", "start"], name="appointment_counsellor_start"),
+            # The same in unit numbers: the busy units of the days asked for (free times).
+            models.Index(fields=["counsellor", "start_unit"], name="appointment_counsellor_unit"),
             # The one-active-booking-per-contact check of every booking (pending holds count too).
             models.Index(
                 Upper("email"), "service", condition=ACTIVE_STATUSES, name="appointment_active_email"

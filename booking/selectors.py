@@ -370,25 +370,25 @@ def _runs(days: list[dt.date], among: list[dt.date]) -> list[tuple[dt.date, dt.d
 
 def _busy(counsellors: list[int], days: list[dt.date], ignore: int | None = None, *, among=()) -> dict:
     """The busy units and bookings of the counsellors on the (sorted) days, by local day and
-    counsellor (see slots.day_masks). One query on the index (counsellor, start), for the runs
-    of those days among the ones asked for; it reads each booking's units as two small
-    integers, not as datetimes."""
+    counsellor (see slots.day_masks). One query on the index (counsellor, start_unit), for the
+    runs of those days among the ones asked for; it compares and reads each booking's units as
+    two small integers, not as datetimes."""
     if not counsellors or not days:
         return {}
+    span = [days[0] + dt.timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
+    tz = timezone.get_default_timezone()
+    midnights = {d: unit_number(midnight(d, tz)) for d in [*span, days[-1] + dt.timedelta(days=1)]}
+    # Midnights lie on the unit grid, so "touches the days" is the same in unit numbers.
     on_days = Q()
     for first, last in _runs(days, list(among) or days):
-        range_start, range_end = day_range(first, last)
-        on_days |= Q(start__lt=range_end, end__gt=range_start)
+        on_days |= Q(start_unit__lt=midnights[last + dt.timedelta(days=1)], end_unit__gt=midnights[first])
     booked = Appointment.objects.filter(
         on_days, ~Q(status=Appointment.Status.CANCELLED), counsellor__in=counsellors
     )
     if ignore is not None:
         booked = booked.exclude(pk=ignore)
     booked = booked.order_by().values_list("counsellor_id", "start_unit", "end_unit")
-    span = [days[0] + dt.timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
-    tz = timezone.get_default_timezone()
-    midnights = [unit_number(midnight(d, tz)) for d in [*span, days[-1] + dt.timedelta(days=1)]]
-    return dict(zip(span, day_masks(booked, midnights), strict=True))
+    return dict(zip(span, day_masks(booked, list(midnights.values())), strict=True))
 
 
 def hash_token(token: str) -> str:

@@ -19,6 +19,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sozialamt.hours import Day, aware
@@ -42,8 +43,7 @@ class CounsellorPlan:
     absences: Sequence[Interval] = ()
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A bookable start time."""
 
     start: dt.datetime
@@ -184,43 +184,52 @@ def day_masks(booked: Iterable[tuple[int, int, int]], midnights: Sequence[int]) 
     the mask of the units the booked intervals (counsellor, first unit, unit after the last)
     touch and how many intervals touch the day.
 
-    Integer unit numbers throughout, so a row costs two subtractions and a shift."""
+    Integer unit numbers throughout, so a row costs two subtractions and a shift; rows ordered
+    by counsellor and start (as the busy query reads them) are gathered per counsellor and day
+    before they go into the answer, rows in any other order give the same answer."""
     base = midnights[0]
     edges = [m - base for m in midnights]
     found: list[dict[int, Busy]] = [{} for _ in edges[1:]]
     within = edges[-1]
+    day, who, low, high, mask, count = None, None, 0, 0, 0, 0
     for pk, start_unit, end_unit in booked:
         first, last = start_unit - base, end_unit - base
-        # The day a booking starts on: found by bisection, as days differ in length when the
-        # clocks change.
-        if 0 <= first < within and last <= edges[(n := bisect_right(edges, first) - 1) + 1]:
-            day, low = found[n], first - edges[n]  # as nearly every booking: within one day
-            mask, count = day.get(pk, NOT_BUSY)
-            day[pk] = (mask | ((1 << (last - first)) - 1) << low, count + 1)
+        if pk == who and low <= first and last <= high:  # the same counsellor's day as the row before
+            mask |= ((1 << (last - first)) - 1) << (first - low)
+            count += 1
             continue
+        if day is not None:
+            _add(day, who, mask, count)
+            day = None
+        # The day a booking starts on, by bisection: days differ in length when the clocks change.
+        if 0 <= first < within and last <= edges[(n := bisect_right(edges, first) - 1) + 1]:
+            day, who, low, high = found[n], pk, edges[n], edges[n + 1]  # as nearly every booking
+            mask, count = ((1 << (last - first)) - 1) << (first - low), 1
+            continue
+        who = None
         # Began before the first day or ends after a midnight: each day it touches.
         for n in range(len(found)):
             if edges[n] < last and first < edges[n + 1]:
-                day, low, high = found[n], max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n]
-                mask, count = day.get(pk, NOT_BUSY)
-                day[pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
+                span_low, span_high = max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n]
+                _add(found[n], pk, ((1 << (span_high - span_low)) - 1) << span_low, 1)
+    if day is not None:
+        _add(day, who, mask, count)
     return found
+
+
+def _add(day: dict[int, Busy], counsellor: int, mask: int, count: int) -> None:
+    blocked, load = day.get(counsellor, NOT_BUSY)
+    day[counsellor] = (blocked | mask, load + count)
 
 
 def runs(free: int, length: int) -> int:
-    """Bit i is set where bits i … i+length-1 of `free` are all set."""
-    found = free
-    for shift in range(1, length):
-        found &= free >> shift
-    return found
-
-
-def free_starts(candidates: Candidates, busy: int) -> Candidates:
-    """The candidates whose units are all free of the busy mask."""
-    if not busy:
-        return candidates
-    free = ~busy  # an int with infinitely many leading ones: every unit past the day is free
-    return tuple((offset, touched, mask & runs(free, touched)) for offset, touched, mask in candidates)
+    """Bit i is set where bits i … i+length-1 of `free` are all set: runs of a power of two by
+    doubling, then two of those overlapping (log2(length) + 1 shifts, not length - 1)."""
+    found, have = free, 1
+    while have * 2 <= length:
+        found &= found >> have
+        have *= 2
+    return found & (found >> (length - have)) if have < length else found
 
 
 def day_starts(
@@ -229,17 +238,21 @@ def day_starts(
     day_start: dt.datetime,
 ) -> list[dt.datetime]:
     """Every start at which at least one counsellor is free, in order."""
-    union: dict[tuple[int, int], int] = {}
+    # Per offset in the unit one mask (starts of different lengths share their bits): the bits
+    # of one mask come out in order, so only several offsets need merging.
+    by_offset: dict[int, int] = {}
     for counsellor, candidates in counsellors:
-        for offset, touched, mask in free_starts(candidates, busy.get(counsellor, NOT_BUSY)[0]):
-            union[offset, touched] = union.get((offset, touched), 0) | mask
-    found = []
-    for (offset, _touched_units), mask in union.items():
-        while mask:
-            low = mask & -mask
-            found.append(day_start + (low.bit_length() - 1) * UNIT + dt.timedelta(seconds=offset))
-            mask ^= low
-    return sorted(set(found))
+        blocked = busy.get(counsellor, NOT_BUSY)[0]
+        for offset, touched, mask in candidates:
+            if blocked:
+                mask &= runs(~blocked, touched)
+            by_offset[offset] = by_offset.get(offset, 0) | mask
+    found = [
+        day_start + dt.timedelta(seconds=offset) + unit * UNIT
+        for offset, mask in by_offset.items()
+        for unit in _bits(mask)
+    ]
+    return found if len(by_offset) < 2 else sorted(found)
 
 
 def packed(starts: Sequence[dt.datetime], duration: dt.timedelta) -> int:
