@@ -22,6 +22,7 @@ from .slots import (
     CounsellorPlan,
     DayPlan,
     Slot,
+    day_answers,
     day_candidates,
     day_masks,
     day_starts,
@@ -140,11 +141,8 @@ def _day_answers(static: StaticPlan, day: dt.date, busy: dict, counsellor: int |
     decided when read, against the release instant, so the release never waits for a cache."""
     midnight_ = midnight(day, timezone.get_default_timezone())
     candidates = static.candidates(day, counsellor)
-    every = tuple(day_starts(candidates, busy, midnight_))
-    held = static.held(day)
-    if not held:
-        return every, None
-    return every, tuple(day_starts(candidates, with_reserve(busy, held), midnight_))
+    every, for_citizens = day_answers(candidates, busy, static.held(day), midnight_)
+    return tuple(every), tuple(for_citizens) if for_citizens is not None else None
 
 
 def _day_plan(static: StaticPlan, day, answers, *, staff: bool, now, duration) -> DayPlan:

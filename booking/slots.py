@@ -184,42 +184,26 @@ def day_masks(booked: Iterable[tuple[int, int, int]], midnights: Sequence[int]) 
     the mask of the units the booked intervals (counsellor, first unit, unit after the last)
     touch and how many intervals touch the day.
 
-    Integer unit numbers throughout, so a row costs two subtractions and a shift; rows ordered
-    by counsellor and start (as the busy query reads them) are gathered per counsellor and day
-    before they go into the answer, rows in any other order give the same answer."""
+    Integer unit numbers throughout, so a row costs two subtractions and a shift."""
     base = midnights[0]
     edges = [m - base for m in midnights]
     found: list[dict[int, Busy]] = [{} for _ in edges[1:]]
     within = edges[-1]
-    day, who, low, high, mask, count = None, None, 0, 0, 0, 0
     for pk, start_unit, end_unit in booked:
         first, last = start_unit - base, end_unit - base
-        if pk == who and low <= first and last <= high:  # the same counsellor's day as the row before
-            mask |= ((1 << (last - first)) - 1) << (first - low)
-            count += 1
-            continue
-        if day is not None:
-            _add(day, who, mask, count)
-            day = None
         # The day a booking starts on, by bisection: days differ in length when the clocks change.
         if 0 <= first < within and last <= edges[(n := bisect_right(edges, first) - 1) + 1]:
-            day, who, low, high = found[n], pk, edges[n], edges[n + 1]  # as nearly every booking
-            mask, count = ((1 << (last - first)) - 1) << (first - low), 1
+            day, low = found[n], first - edges[n]  # as nearly every booking: within one day
+            mask, count = day.get(pk, NOT_BUSY)
+            day[pk] = (mask | ((1 << (last - first)) - 1) << low, count + 1)
             continue
-        who = None
         # Began before the first day or ends after a midnight: each day it touches.
         for n in range(len(found)):
             if edges[n] < last and first < edges[n + 1]:
-                span_low, span_high = max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n]
-                _add(found[n], pk, ((1 << (span_high - span_low)) - 1) << span_low, 1)
-    if day is not None:
-        _add(day, who, mask, count)
+                day, low, high = found[n], max(first, edges[n]) - edges[n], min(last, edges[n + 1]) - edges[n]
+                mask, count = day.get(pk, NOT_BUSY)
+                day[pk] = (mask | ((1 << (high - low)) - 1) << low, count + 1)
     return found
-
-
-def _add(day: dict[int, Busy], counsellor: int, mask: int, count: int) -> None:
-    blocked, load = day.get(counsellor, NOT_BUSY)
-    day[counsellor] = (blocked | mask, load + count)
 
 
 def runs(free: int, length: int) -> int:
@@ -238,15 +222,35 @@ def day_starts(
     day_start: dt.datetime,
 ) -> list[dt.datetime]:
     """Every start at which at least one counsellor is free, in order."""
-    # Per offset in the unit one mask (starts of different lengths share their bits): the bits
-    # of one mask come out in order, so only several offsets need merging.
-    by_offset: dict[int, int] = {}
+    return day_answers(counsellors, busy, {}, day_start)[0]
+
+
+def day_answers(
+    counsellors: Iterable[tuple[int, Candidates]],
+    busy: Mapping[int, Busy],
+    held: Mapping[int, int],
+    day_start: dt.datetime,
+) -> tuple[list[dt.datetime], list[dt.datetime] | None]:
+    """Every start at which at least one counsellor is free, in order, and the same with the
+    held units (see reserve) taken (None when nothing is held): one pass over the counsellors,
+    the held ones worked out twice."""
+    # Per offset in the unit one mask (starts of different lengths share their bits).
+    every: dict[int, int] = {}
+    cited: dict[int, int] = {}
     for counsellor, candidates in counsellors:
         blocked = busy.get(counsellor, NOT_BUSY)[0]
+        kept = held.get(counsellor, 0)
         for offset, touched, mask in candidates:
-            if blocked:
-                mask &= runs(~blocked, touched)
-            by_offset[offset] = by_offset.get(offset, 0) | mask
+            free = mask & runs(~blocked, touched) if blocked else mask
+            every[offset] = every.get(offset, 0) | free
+            if kept:
+                free &= runs(~(blocked | kept), touched)
+            cited[offset] = cited.get(offset, 0) | free
+    return _starts(every, day_start), _starts(cited, day_start) if held else None
+
+
+def _starts(by_offset: dict[int, int], day_start: dt.datetime) -> list[dt.datetime]:
+    # The bits of one mask come out in order, so only several offsets need sorting.
     found = [
         day_start + dt.timedelta(seconds=offset) + unit * UNIT
         for offset, mask in by_offset.items()
