@@ -8,6 +8,17 @@ class SozialamtConfig(AppConfig):
     name = "sozialamt"
     verbose_name = _("Dienststelle: Standorte, Anliegen, Öffnungszeiten")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .context_processors import location_edited
+        from .models import Location
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                location_edited, sender=Location, dispatch_uid=f"sozialamt-phone-{signal is post_save}"
+            )
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """The Django admin, on a site that lets in only staff who passed the second factor."""
