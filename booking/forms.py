@@ -223,8 +223,7 @@ class TimeForm(forms.Form):
             (value, formats.time_format(timezone.localtime(s.start), "TIME_FORMAT"))
             for value, s in self.slots.items()
         ]
-        self.helper = FormHelper()
-        self.helper.layout = Layout("start", Submit("submit", submit_label or _("Weiter")))
+        self.submit_label = submit_label or _("Weiter")
 
     @property
     def slot(self) -> Slot:

@@ -9,7 +9,7 @@ PHONE_KEY = "sozialamt:office-phone"
 PHONE_SECONDS = 300
 
 
-def _office_phone() -> dict:
+def office_phone() -> dict:
     """The phone number and phone hours of the first location that has a number."""
     from .models import Location
 
@@ -35,4 +35,4 @@ def location_edited(**kwargs) -> None:
 def office(request) -> dict:
     """Values every page template may use; the phone costs one query, and only where shown and
     not cached."""
-    return {"SITE_URL": settings.SITE_URL, "office_phone": SimpleLazyObject(_office_phone)}
+    return {"SITE_URL": settings.SITE_URL, "office_phone": SimpleLazyObject(office_phone)}

@@ -124,7 +124,7 @@ def test_a_citizen_books_and_cancels_in_each_language(open_in, clock, counsellor
     assert len(mail.outbox) == 2  # the receipt of the cancellation
 
 
-def test_the_kiosk_offers_every_language_as_a_big_button(page, location, walk_in_service):
+def test_the_kiosk_offers_every_language_as_a_big_button(page, clock, location, walk_in_service):
     token = kz_services.unlock_kiosk(location=location, name="Eingang", by=None)
     page.goto(f"/kundenzentrum/kiosk/{location.slug}/?token={token}")
     buttons = page.locator(".kz-language-button")
