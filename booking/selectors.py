@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from django.conf import settings
@@ -106,15 +106,18 @@ def availability(
         start + dt.timedelta(days=MAX_RANGE_DAYS),
     )
     dates = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
-    static_key = _static_key(service, location, start, end, today)
+    first, last = _plan_range(service, start, end, today)
+    static_key = _static_key(service, location, first, last, today)
     only = f":c{counsellor}" if counsellor else ""
     # "starts", not the former "day": an entry now holds the staff's and the citizens' answers.
     day_keys = {d: f"booking:free:starts:{location.pk}:{service.pk}:{d}{only}" for d in dates}
     cached = freecache.Lookup(location.pk, {static_key: None, **{key: d for d, key in day_keys.items()}})
     static = cached.get(static_key)
     if static is None:
-        static = _static_plan(service, location, start, end, today)
+        static = _static_plan(service, location, first, last, today)
         cached.put({static_key: static})
+    if (first, last) != (start, end):
+        static = replace(static, days=[d for d in static.days if start <= d.date <= end])
     # The day of the appointment to ignore is worked out afresh, and not cached.
     own = {timezone.localdate(ignore_appointment.start)} if ignore_appointment else set()
     bookable = [d.date for d in static.days if _bookable(static, d, staff_today=today if staff else None)]
@@ -200,12 +203,21 @@ def offer_at(
     return Offer(True, True, found)
 
 
-def _static_around(service: Service, location: Location, day: dt.date, today: dt.date) -> StaticPlan:
-    """The static plan the booking page of `day` cached (the default range), or one for the day."""
+def _plan_range(service: Service, start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of the static plan that covers start to end: the booking page's (today to the
+    horizon) whenever they lie inside it, so that every range of the API, each day page and
+    the booking itself share one cached plan; else, and when the plan is not cached, just
+    these days."""
     page_end = min(
         today + dt.timedelta(days=service.booking_horizon_days), today + dt.timedelta(days=MAX_RANGE_DAYS)
     )
-    first, last = (today, page_end) if today <= day <= page_end else (day, day)
+    shared = settings.BOOKING_OFFICE_CACHE_SECONDS and today <= start and end <= page_end
+    return (today, page_end) if shared else (start, end)
+
+
+def _static_around(service: Service, location: Location, day: dt.date, today: dt.date) -> StaticPlan:
+    """The static plan of the booking page (see _plan_range), or one for the day."""
+    first, last = _plan_range(service, day, day, today)
     static_key = _static_key(service, location, first, last, today)
     cached = freecache.Lookup(location.pk, {static_key: None})
     static = cached.get(static_key)
