@@ -5,6 +5,9 @@ same run: rounds of each kind in turn, so that the machine's changing speed move
 and the endpoints alike. The ratios are those of the totals over the rounds. Then the rush:
 free-time reads spread over the calendar page, every day page and the API with many different
 ranges, while another client books 10 times a second; reads per second and their p95 latency.
+Last, the 4-week API on a second server with the free-times cache off (each request works the
+free times out from the bookings, as after every booking; the office plan of hours and
+counsellors stays cached) and on a third with the office plan's cache off too.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sz_booking_bench \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/booking.py
@@ -150,8 +153,10 @@ def count_queries(paths: list[str]) -> dict[str, tuple[int, int]]:
     counts = {}
     for path in paths:
         found = []
-        for seconds in (0, 60):
-            with override_settings(BOOKING_FREE_TIMES_CACHE_SECONDS=seconds):
+        for seconds in (0, 60):  # nothing cached (the office plan neither), then all from the cache
+            with override_settings(
+                BOOKING_FREE_TIMES_CACHE_SECONDS=seconds, BOOKING_OFFICE_CACHE_SECONDS=seconds * 10
+            ):
                 client.get(path)  # warm up (imports; fills the cache when on)
                 with CaptureQueriesContext(connection) as captured:
                     response = client.get(path)
@@ -338,7 +343,7 @@ def main() -> None:
     empty = count_queries([page, api])
     booked = seed_bookings(location, service)
     full = count_queries([page, api])
-    print("SQL queries (uncached, from the cache):")
+    print("SQL queries (nothing cached, from the cache):")
     print(f"  0 bookings:    free-times page {empty[page]}, API {empty[api]}")
     print(f"  {booked} bookings: free-times page {full[page]}, API {full[api]}")
     vacuum_analyze()  # as autovacuum would soon after the bulk seed, so it does not run meanwhile
@@ -398,7 +403,17 @@ def main() -> None:
         load("GET", "/bench/trivial", [None] * 200)
         for _n in range(2):
             trivial_2.add(*load("GET", "/bench/trivial", [None] * 1000))
-            uncached.add(*load("GET", api, [None] * 75))
+            uncached.add(*load("GET", api, [None] * 150))
+    finally:
+        server.terminate()
+        server.wait()
+    trivial_3, nothing_cached = Tally(), Tally()
+    server = serve(BOOKING_FREE_TIMES_CACHE_SECONDS="0", BOOKING_OFFICE_CACHE_SECONDS="0")
+    try:
+        load("GET", "/bench/trivial", [None] * 200)
+        for _n in range(2):
+            trivial_3.add(*load("GET", "/bench/trivial", [None] * 1000))
+            nothing_cached.add(*load("GET", api, [None] * 75))
     finally:
         server.terminate()
         server.wait()
@@ -420,11 +435,18 @@ def main() -> None:
         f"  free-time reads        {reads.rate:8.1f} req/s = {reads.rate / trivial_rush.rate:.2f}x trivial"
         f"  p95 {p95:.0f} ms  {reads}; bookings meanwhile {booked_in_rush}"
     )
-    print("with the free-times cache switched off (second server, same run):")
+    print("with the free-times cache switched off, every request works the free times out from the")
+    print("bookings; the office plan (hours, counsellors) stays cached (second server, same run):")
     print(f"  trivial view           {trivial_2.rate:8.1f} req/s")
     print(
         f"  free-times API 4 weeks {uncached.rate:8.1f} req/s = {uncached.rate / trivial_2.rate:.2f}x trivial"
         f"  {uncached}"
+    )
+    print("with the office plan's cache switched off too (third server, same run):")
+    print(f"  trivial view           {trivial_3.rate:8.1f} req/s")
+    print(
+        f"  free-times API 4 weeks {nothing_cached.rate:8.1f} req/s"
+        f" = {nothing_cached.rate / trivial_3.rate:.2f}x trivial  {nothing_cached}"
     )
 
 
