@@ -41,10 +41,11 @@ def current_ticket(user: AbstractBaseUser) -> Ticket | None:
 
 
 def _candidate(desk: Desk, service_ids: list[int], now: dt.datetime) -> Ticket | None:
-    # Due appointments first, then walk-ins by their place in the queue, then appointments
-    # that arrived early. One query per group, each an ordered scan of a partial index that
-    # stops at the first row, instead of sorting the whole queue. skip_locked: a row another
-    # clerk is taking is passed over, not waited for.
+    # Due appointments first (by due time, then number), then walk-ins by their place in the
+    # queue, then appointments that arrived early. The first two groups come from one ordered
+    # scan of ticket_waiting_call_idx (walk-ins have no due time and sort last) that stops at
+    # the first row instead of sorting the whole queue. skip_locked: a row another clerk is
+    # taking is passed over, not waited for.
     waiting = (
         Ticket.objects.filter(
             location=desk.location_id,
@@ -56,16 +57,18 @@ def _candidate(desk: Desk, service_ids: list[int], now: dt.datetime) -> Ticket |
         .filter(Q(for_desk__isnull=True) | Q(for_desk=desk.pk))
         .select_for_update(skip_locked=True)
     )
-    groups = (
-        waiting.filter(due_at__lte=now).order_by("due_at", "pk"),
-        waiting.filter(due_at__isnull=True).order_by("issued_at", "pk"),
-        waiting.filter(due_at__gt=now).order_by("due_at", "pk"),
+    found = (
+        waiting.filter(Q(due_at__lte=now) | Q(due_at__isnull=True))
+        .order_by(F("due_at").asc(nulls_last=True), "issued_at", "pk")
+        .first()
     )
-    for group in groups:
-        found = group.first()
-        if found is not None:
-            return found
-    return None
+    if found is not None and found.due_at is not None:
+        # A due appointment waits: the scan ranks those due at the same time by arrival, the
+        # call by number (our own lock on the one found does not pass it over).
+        return waiting.filter(due_at__lte=now).order_by("due_at", "pk").first()
+    if found is not None:
+        return found
+    return waiting.filter(due_at__gt=now).order_by("due_at", "pk").first()
 
 
 def call_next_ticket(
