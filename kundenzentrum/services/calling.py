@@ -64,7 +64,8 @@ def _candidate(desk: Desk, service_ids: list[int], now: dt.datetime) -> Ticket |
     )
     if found is not None and found.due_at is not None:
         # A due appointment waits: the scan ranks those due at the same time by arrival, the
-        # call by number (our own lock on the one found does not pass it over).
+        # call goes by number. The row found stays locked by us, and skip_locked passes over
+        # only rows other transactions lock, so this finds at least that one.
         return waiting.filter(due_at__lte=now).order_by("due_at", "pk").first()
     if found is not None:
         return found
