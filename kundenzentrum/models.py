@@ -228,12 +228,14 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["location", "day", "status"], name="ticket_queue_idx"),
-            # The walk-in queue and the appointment queue in calling order (call_next_ticket).
+            # The queue in calling order (call_next_ticket): appointments by due time, then the
+            # walk-ins (no due time, sorted last) by their place in the queue.
             models.Index(
-                fields=["location", "day", "issued_at", "id"],
-                condition=Q(status="waiting", due_at__isnull=True),
-                name="ticket_waiting_walk_in_idx",
+                fields=["location", "day", "due_at", "issued_at", "id"],
+                condition=Q(status="waiting"),
+                name="ticket_waiting_call_idx",
             ),
+            # The appointment queue alone in calling order.
             models.Index(
                 fields=["location", "day", "due_at", "id"],
                 condition=Q(status="waiting", due_at__isnull=False),

@@ -6,6 +6,8 @@ from . import twofactor, views
 from .api import api
 
 urlpatterns = [
+    # First: the waiting-room screens poll their feed every two seconds, each poll resolved anew.
+    path("kundenzentrum/", include("kundenzentrum.urls")),
     path("", views.home, name="home"),
     path("oeffnungszeiten/", views.opening_hours, name="opening-hours"),
     path("anliegen/", views.services, name="services"),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("termin/", include("booking.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("kundenzentrum/", include("kundenzentrum.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,8 +6,6 @@ import hashlib
 from django.db import transaction
 from django.utils import formats, timezone
 
-from sozialamt.models import Location
-
 from .. import selectors
 
 
@@ -32,7 +30,7 @@ def when(moment: dt.datetime) -> str:
     return f"{day}, {formats.time_format(local, 'TIME_FORMAT')}"
 
 
-def feed_changed_on_commit(location: Location, now: dt.datetime) -> None:
-    """The waiting-room display shows the change once it is committed."""
-    slug, day = location.slug, timezone.localdate(now)
+def feed_changed_on_commit(slug: str, now: dt.datetime) -> None:
+    """The waiting-room display of the location (by its slug) shows the change once it is committed."""
+    day = timezone.localdate(now)
     transaction.on_commit(lambda: selectors.display_feed_changed(slug, day))

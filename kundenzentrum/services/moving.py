@@ -92,7 +92,7 @@ def recall_ticket(
     now = now or timezone.now()
     again = {"call_count": F("call_count") + 1, "called_at": now}
     ticket = _move(ticket_id, desk, user, S.CALLED, S.CALLED, now, again, note=TicketHistory.Note.RECALLED)
-    feed_changed_on_commit(desk.location, now)
+    feed_changed_on_commit(desk.location.slug, now)
     return ticket
 
 
@@ -175,7 +175,7 @@ def transfer_ticket(
     note = TicketHistory.Note.TRANSFERRED + (f" desk:{to_desk.pk}" if to_desk else "")
     note += f" service:{service.pk}" if service else ""
     ticket = _move(ticket_id, desk, user, seen, S.WAITING, now, updates, note=note)
-    feed_changed_on_commit(desk.location, now)
+    feed_changed_on_commit(desk.location.slug, now)
     return ticket
 
 

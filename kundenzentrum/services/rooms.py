@@ -93,7 +93,7 @@ def act_in_room(
     )
     _appointment_follows(ticket, to, user)
     if action in ("call", "recall"):
-        feed_changed_on_commit(ticket.location, now)
+        feed_changed_on_commit(ticket.location.slug, now)
     ticket.refresh_from_db()
     return ticket
 
