@@ -17,13 +17,14 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import time as time_filter
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sozialamt.models import Location, Service
-from sozialamt.templatetags.office import long_date
+from sozialamt.templatetags.office import long_date, long_day
 
 from . import lostlink, services, tasks
 from .forms import FindForm, PersonPageForm, TimeForm, slot_value, with_email_refused
@@ -100,7 +101,7 @@ def calendar(request: HttpRequest, service: str, location: str) -> HttpResponse:
         "booking/calendar.html",
         {
             "availability": avail,
-            "weeks": _weeks(avail, lambda d: reverse("booking:day", args=[found.slug, place.slug, d])),
+            **_weeks(avail, lambda d: reverse("booking:day", args=[found.slug, place.slug, d])),
         },
     )
 
@@ -364,13 +365,12 @@ def move_calendar(request: HttpRequest, appointment: Appointment, token: str) ->
     avail = availability(
         service=appointment.service, location=appointment.location, ignore_appointment=appointment
     )
-    weeks = _weeks(avail, lambda d: reverse("booking:move-day", args=[token, d]))
     return render(
         request,
         "booking/calendar.html",
         {
             "availability": avail,
-            "weeks": weeks,
+            **_weeks(avail, lambda d: reverse("booking:move-day", args=[token, d])),
             "appointment": appointment,
             "back": reverse("booking:manage", args=[token]),
         },
@@ -426,23 +426,31 @@ def _moment(start: dt.datetime) -> str:
     return f"{long_date(start)}, {time_filter(timezone.localtime(start), 'TIME_FORMAT')}"
 
 
-def _weeks(avail: Availability, url_for) -> list[list[dict]]:
-    """Monday-to-Sunday rows of day cells for the calendar table, from today to the horizon."""
+def _weeks(avail: Availability, url_for) -> dict:
+    """Monday-to-Sunday rows of day cells for the calendar table, from today to the horizon
+    ("weeks"), and the names of the weekdays, short and long, for its column headings."""
     plans = [p for p in avail.days if p.date <= avail.window.last_day]
     if not plans:
-        return []
+        return {"weeks": [], "weekdays": []}
     first = plans[0].date - dt.timedelta(days=plans[0].date.weekday())
     by_date = {p.date: p for p in plans}
     weeks = []
     for week_start in range(0, (plans[-1].date - first).days + 1, 7):
         days = [first + dt.timedelta(days=week_start + n) for n in range(7)]
         weeks.append([_cell(d, by_date.get(d), url_for) for d in days])
-    return weeks
+    monday = [first + dt.timedelta(days=n) for n in range(7)]
+    return {"weeks": weeks, "weekdays": [(date_format(d, "D"), date_format(d, "l")) for d in monday]}
 
 
 def _cell(date: dt.date, plan: DayPlan | None, url_for) -> dict:
     if plan is None:
         return {"date": date, "blank": True}
+    # Each label once here, not once per use in the template (a calendar has some 60 days).
+    labels = {"label": long_day(date), "short": date_format(date, "MONTH_DAY_FORMAT")}
+    return {**labels, **_cell_state(date, plan, url_for)}
+
+
+def _cell_state(date: dt.date, plan: DayPlan, url_for) -> dict:
     day = plan.day
     if not day.is_open:
         reason = {"weekend": _("Wochenende"), "holiday": _("Feiertag: %s") % day.reason}.get(day.kind)
