@@ -38,6 +38,8 @@ def requests(service, location):
     api = f"/api/v1/free-times?service={service.slug}&location={location.slug}&end={end}"
     starts = iter(bench.free_starts(service, location, 400))
     sent = iter(range(10**6))
+    # The proof of work is the client's cost: solved before anything is timed.
+    challenges = iter([bench.solved_challenge() for _ in range(400)])
 
     def post():
         n = next(sent)
@@ -48,6 +50,7 @@ def requests(service, location):
             "name": f"Bench {n}",
             "reminder": "email",
             "email": f"bench{n}@example.org",
+            **next(challenges),
         }
         # A network of its own for each booking, as in bench/booking.py.
         forwarded = f"10.{n // 256 % 256}.{n % 256}.7"
