@@ -125,6 +125,10 @@ def _book_first_free(
     try that loses a race rolls back whole, and the next one counts the contact's bookings anew."""
     token = new_token()
     end = start + dt.timedelta(minutes=service.duration_minutes)
+    # Staff bookings are exempt from the day's share of unverified ones.
+    share = None
+    if booked_by is None:
+        share = holds.day_share(service=service, location=location, start=start, person=person, now=now)
     tries = [*counsellors]
     while tries:
         appointment = _new_appointment(
@@ -140,11 +144,9 @@ def _book_first_free(
         appointment.counsellor_id, appointment.end = tries[0], end
         try:
             with transaction.atomic():
-                check_limits(service=service, person=person, now=now, contact=not override_reason)
-                if booked_by is None:
-                    _check_unverified_share(
-                        service=service, location=location, start=start, person=person, now=now
-                    )
+                check_limits(
+                    service=service, person=person, now=now, contact=not override_reason, share=share
+                )
                 hold(appointment)
                 note = AppointmentHistory.Note.BOOKED
                 if override_reason:
@@ -406,9 +408,3 @@ def _taken(service, location, start, now, *, staff: bool = False, counsellor=Non
         kind="taken",
         next_free=next_free(later.days, count=3, after=start),
     )
-
-
-def _check_unverified_share(*, service, location, start, person: dict, now) -> None:
-    if holds.share_used_up(service=service, location=location, start=start, person=person, now=now):
-        kind, message = holds.refusal(person=person, location=location)
-        raise BookingError(message, kind=kind)
