@@ -62,10 +62,12 @@ def confirm_deadline(now: dt.datetime) -> dt.datetime:
 @dataclass(frozen=True)
 class DayShare:
     """The day's share an online booking without verified contact falls under: the key that
-    locks the day, which bookings count against the share, how many it allows and the refusal
-    once it is used up. check_limits takes the lock and counts in its one statement and query."""
+    locks the day, the service's bookings of the day (`on_day`) and which of them count
+    against the share, how many it allows and the refusal once it is used up. check_limits
+    takes the lock and counts in its one statement and query."""
 
     lock_key: str
+    on_day: Q
     counted: Q
     allowed: int
     refused: BookingError
@@ -74,18 +76,24 @@ class DayShare:
 def day_share(
     *, service: Service, location: Location, start: dt.datetime, person: dict, now: dt.datetime
 ) -> DayShare:
-    """The share of the day of `start`: pending holds (BOOKING_PENDING_SHARE) or bookings without
-    e-mail (BOOKING_NO_EMAIL_SHARE), each in per cent of the day's room for bookings, rounded
-    down. No query once the hours are cached."""
+    """The share of the day of `start`: active online bookings without verified contact, pending
+    holds (BOOKING_PENDING_SHARE) or booked ones without an e-mail address
+    (BOOKING_NO_EMAIL_SHARE), each in per cent of the day's room for bookings, rounded down. No
+    query once the hours are cached."""
     day = timezone.localdate(start)
     with_email = bool(person.get("email"))
     share = settings.BOOKING_PENDING_SHARE if with_email else settings.BOOKING_NO_EMAIL_SHARE
-    kind, message = refusal(person=person, location=location)
+    kind = (
+        Q(status=Appointment.Status.PENDING) if with_email else Q(status=Appointment.Status.BOOKED, email="")
+    )
+    first, last = day_range(day, day)
+    refusal_kind, message = refusal(person=person, location=location)
     return DayShare(
         lock_key=f"booking-unverified:{location.pk}:{service.pk}:{day}:{with_email}",
-        counted=unverified(service=service, location=location, day=day, with_email=with_email),
+        on_day=Q(start__gte=first, start__lt=last),
+        counted=kind & Q(location=location, booked_by__isnull=True),
         allowed=_day_room(service=service, location=location, day=day, now=now) * share // 100,
-        refused=BookingError(message, kind=kind),
+        refused=BookingError(message, kind=refusal_kind),
     )
 
 
@@ -99,18 +107,6 @@ def _day_room(*, service: Service, location: Location, day: dt.date, now: dt.dat
         room = day_room(service=service, location=location, day=day, now=now)
         cached.put({key: room})
     return room
-
-
-def unverified(*, service: Service, location: Location, day: dt.date, with_email: bool) -> Q:
-    """Active online bookings of the day without verified contact: pending ones (with_email) or
-    booked ones without an e-mail address."""
-    kind = (
-        Q(status=Appointment.Status.PENDING) if with_email else Q(status=Appointment.Status.BOOKED, email="")
-    )
-    first, last = day_range(day, day)
-    return kind & Q(
-        service=service, location=location, booked_by__isnull=True, start__gte=first, start__lt=last
-    )
 
 
 def refusal(*, person: dict, location: Location) -> tuple[str, str]:

@@ -57,15 +57,20 @@ def check_limits(
     # Without the locks two simultaneous bookings of one contact would both count zero.
     lock_keys(keys)
     active = Q(ACTIVE_STATUSES, end__gt=now)
-    counts = {}
+    counts, rows = {}, []
     if email or phone:
-        counts["contact"] = Count("pk", filter=active & _same_contact(email, phone))
+        same = _same_contact(email, phone)
+        counts["contact"] = Count("pk", filter=active & same)
+        rows.append(Q(ACTIVE_STATUSES, same))  # as the partial indexes of active contacts
     if network:
         counts["network"] = Count("pk", filter=active & Q(origin_network=network))
+        rows.append(Q(origin_network=network))
     if share is not None:
-        counts["share"] = Count("pk", filter=share.counted)
-    either = reduce(operator.or_, (count.filter for count in counts.values()))
-    found = Appointment.objects.filter(either, service=service).order_by().aggregate(**counts)
+        counts["share"] = Count("pk", filter=share.on_day & share.counted)
+        rows.append(share.on_day)
+    # The rows any count may take, as the indexes find them; each count's filter says which.
+    candidates = reduce(operator.or_, rows)
+    found = Appointment.objects.filter(candidates, service=service).order_by().aggregate(**counts)
     if found.get("contact", 0) >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
     if found.get("network", 0) >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
