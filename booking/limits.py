@@ -34,7 +34,13 @@ def _contact_keys(*, service: Service, email: str, phone: str) -> list[str]:
 
 
 def check_limits(
-    *, service: Service, person: dict, now: dt.datetime, contact: bool = True, share: DayShare | None = None
+    *,
+    service: Service,
+    booking: int,
+    person: dict,
+    now: dt.datetime,
+    contact: bool = True,
+    share: DayShare | None = None,
 ) -> None:
     """Refuses a further active booking of the same e-mail or phone for this service, and an
     online booking when the client's network holds BOOKING_MAX_ACTIVE_PER_NETWORK active
@@ -42,8 +48,10 @@ def check_limits(
     (an online booking without verified contact, see holds.day_share), one whose day's share
     is used up.
 
-    Must run inside the booking's transaction: contacts, network and day stay locked until it
-    commits. One statement takes every lock and one query counts all."""
+    Must run inside the booking's transaction, last: contacts, network and day stay locked
+    until it commits, and a refusal rolls back what the transaction wrote. `booking` is the id
+    of the booking written already, which is not counted. One statement takes every lock and
+    one query counts all."""
     email, phone, network = person.get("email", ""), person.get("phone", ""), person["origin_network"]
     if not contact:  # a member of staff passes the contact limit with a reason
         email = phone = ""
@@ -70,7 +78,8 @@ def check_limits(
         rows.append(share.on_day)
     # The rows any count may take, as the indexes find them; each count's filter says which.
     candidates = reduce(operator.or_, rows)
-    found = Appointment.objects.filter(candidates, service=service).order_by().aggregate(**counts)
+    others = Appointment.objects.filter(candidates, service=service).exclude(pk=booking)
+    found = others.order_by().aggregate(**counts)
     if found.get("contact", 0) >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
     if found.get("network", 0) >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
