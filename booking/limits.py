@@ -62,8 +62,6 @@ def check_limits(
         keys.append(share.lock_key)
     if not keys:
         return
-    # Without the locks two simultaneous bookings of one contact would both count zero.
-    lock_keys(keys)
     active = Q(ACTIVE_STATUSES, end__gt=now)
     counts, rows = {}, []
     if email or phone:
@@ -78,8 +76,11 @@ def check_limits(
         rows.append(share.on_day)
     # The rows any count may take, as the indexes find them; each count's filter says which.
     candidates = reduce(operator.or_, rows)
-    others = Appointment.objects.filter(candidates, service=service).exclude(pk=booking)
-    found = others.order_by().aggregate(**counts)
+    others = Appointment.objects.filter(candidates, service=service).exclude(pk=booking).order_by()
+    # Without the locks two simultaneous bookings of one contact would both count zero. Taken
+    # as late as possible: the count is built before, and only counted under them.
+    lock_keys(keys)
+    found = others.aggregate(**counts)
     if found.get("contact", 0) >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
     if found.get("network", 0) >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
