@@ -18,7 +18,7 @@ from sozialamt.selectors import office_calendar
 
 from . import lostlink, proof, services
 from .forms import PersonDataForm
-from .models import Appointment
+from .models import Appointment, Counsellor
 from .ratelimit import client_ip, over_limit, too_many_anonymous
 from .selectors import MAX_RANGE_DAYS, appointment_for_token, availability, service_and_location
 
@@ -291,9 +291,17 @@ def _booking_out(request: HttpRequest, appointment: Appointment, token: str) -> 
         "location": appointment.location.slug,
         "start": appointment.start,
         "end": appointment.end,
-        "room": appointment.counsellor.room,
+        "room": _room(appointment),
         "manage_url": request.build_absolute_uri(reverse("booking:manage", args=[token])),
     }
+
+
+def _room(appointment: Appointment) -> str:
+    """The counsellor's room: from the appointment's read when it joined the counsellor, else
+    its one column (not the whole counsellor)."""
+    if Appointment.counsellor.is_cached(appointment):
+        return appointment.counsellor.room
+    return Counsellor.objects.values_list("room", flat=True).get(pk=appointment.counsellor_id)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime | None:

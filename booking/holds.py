@@ -2,11 +2,12 @@
 bookings without an e-mail address. Their share of a day is capped, so that made-up contact
 data from however many addresses can never hold more than a small part of the free times.
 
-The services call these inside the booking's transaction (see services.book_appointment)."""
+The booking service checks the share inside its transaction (see limits.check_limits)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
@@ -15,9 +16,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from sozialamt.locking import lock_keys
 from sozialamt.models import Location, Service
 
+from . import freecache
+from .errors import BookingError
 from .models import Appointment
 from .selectors import day_range, day_room
 
@@ -57,32 +59,54 @@ def confirm_deadline(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(minutes=settings.BOOKING_CONFIRM_MINUTES)
 
 
-def share_used_up(
-    *, service: Service, location: Location, start: dt.datetime, person: dict, now: dt.datetime
-) -> bool:
-    """Whether the day's share for an online booking without verified contact is used up:
-    pending holds (BOOKING_PENDING_SHARE) and bookings without e-mail (BOOKING_NO_EMAIL_SHARE),
-    each in per cent of the day's room for bookings, rounded down.
+@dataclass(frozen=True)
+class DayShare:
+    """The day's share an online booking without verified contact falls under: the key that
+    locks the day, the service's bookings of the day (`on_day`) and which of them count
+    against the share, how many it allows and the refusal once it is used up. check_limits
+    takes the lock and counts in its one statement and query."""
 
-    Must run inside the booking's transaction: the day stays locked until it commits."""
+    lock_key: str
+    on_day: Q
+    counted: Q
+    allowed: int
+    refused: BookingError
+
+
+def day_share(
+    *, service: Service, location: Location, start: dt.datetime, person: dict, now: dt.datetime
+) -> DayShare:
+    """The share of the day of `start`: active online bookings without verified contact, pending
+    holds (BOOKING_PENDING_SHARE) or booked ones without an e-mail address
+    (BOOKING_NO_EMAIL_SHARE), each in per cent of the day's room for bookings, rounded down. No
+    query once the hours are cached."""
     day = timezone.localdate(start)
     with_email = bool(person.get("email"))
-    lock_keys([f"booking-unverified:{location.pk}:{service.pk}:{day}:{with_email}"])
     share = settings.BOOKING_PENDING_SHARE if with_email else settings.BOOKING_NO_EMAIL_SHARE
-    allowed = day_room(service=service, location=location, day=day, now=now) * share // 100
-    return unverified_on(service=service, location=location, day=day, with_email=with_email) >= allowed
-
-
-def unverified_on(*, service: Service, location: Location, day: dt.date, with_email: bool) -> int:
-    """Active online bookings of the day without verified contact: pending ones (with_email) or
-    booked ones without an e-mail address. One query."""
     kind = (
         Q(status=Appointment.Status.PENDING) if with_email else Q(status=Appointment.Status.BOOKED, email="")
     )
     first, last = day_range(day, day)
-    return Appointment.objects.filter(
-        kind, service=service, location=location, booked_by__isnull=True, start__gte=first, start__lt=last
-    ).count()
+    refusal_kind, message = refusal(person=person, location=location)
+    return DayShare(
+        lock_key=f"booking-unverified:{location.pk}:{service.pk}:{day}:{with_email}",
+        on_day=Q(start__gte=first, start__lt=last),
+        counted=kind & Q(location=location, booked_by__isnull=True),
+        allowed=_day_room(service=service, location=location, day=day, now=now) * share // 100,
+        refused=BookingError(message, kind=refusal_kind),
+    )
+
+
+def _day_room(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> int:
+    """selectors.day_room, cached like the free times under the location's version: any edit
+    of its hours, closures, counsellors, absences or services replaces it (see freecache)."""
+    key = f"booking:free:room:{location.pk}:{service.pk}:{day}:{timezone.localdate(now)}"
+    cached = freecache.Lookup(location.pk, {key: None})
+    room = cached.get(key)
+    if room is None:
+        room = day_room(service=service, location=location, day=day, now=now)
+        cached.put({key: room})
+    return room
 
 
 def refusal(*, person: dict, location: Location) -> tuple[str, str]:

@@ -7,6 +7,7 @@ import datetime as dt
 import ipaddress
 import operator
 from functools import reduce
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -19,6 +20,9 @@ from sozialamt.models import Service
 from .errors import BookingError
 from .models import ACTIVE_STATUSES, Appointment
 
+if TYPE_CHECKING:
+    from .holds import DayShare
+
 
 def _contact_keys(*, service: Service, email: str, phone: str) -> list[str]:
     """The lock keys of a booking's contacts: keyed hashes, never the addresses."""
@@ -29,37 +33,57 @@ def _contact_keys(*, service: Service, email: str, phone: str) -> list[str]:
     )
 
 
-def check_limits(*, service: Service, person: dict, now: dt.datetime, contact: bool = True) -> None:
+def check_limits(
+    *,
+    service: Service,
+    booking: int,
+    person: dict,
+    now: dt.datetime,
+    contact: bool = True,
+    share: DayShare | None = None,
+) -> None:
     """Refuses a further active booking of the same e-mail or phone for this service, and an
     online booking when the client's network holds BOOKING_MAX_ACTIVE_PER_NETWORK active
-    bookings of this service already (made-up contacts do not escape this one).
+    bookings of this service already (made-up contacts do not escape this one); with `share`
+    (an online booking without verified contact, see holds.day_share), one whose day's share
+    is used up.
 
-    Must run inside the booking's transaction: contact and network stay locked until it
-    commits. One statement takes every lock and one query counts both."""
+    Must run inside the booking's transaction, last: contacts, network and day stay locked
+    until it commits, and a refusal rolls back what the transaction wrote. `booking` is the id
+    of the booking written already, which is not counted. One statement takes every lock and
+    one query counts all."""
     email, phone, network = person.get("email", ""), person.get("phone", ""), person["origin_network"]
     if not contact:  # a member of staff passes the contact limit with a reason
         email = phone = ""
     keys = _contact_keys(service=service, email=email, phone=phone)
     if network:
         keys.append(f"booking-network:{service.pk}:{network}")
+    if share is not None:
+        keys.append(share.lock_key)
     if not keys:
         return
-    # Without the locks two simultaneous bookings of one contact would both count zero.
-    lock_keys(keys)
-    counts = {}
+    active = Q(ACTIVE_STATUSES, end__gt=now)
+    counts, rows = {}, []
     if email or phone:
-        counts["contact"] = Count("pk", filter=_same_contact(email, phone))
+        same = _same_contact(email, phone)
+        counts["contact"] = Count("pk", filter=active & same)
+        rows.append(Q(ACTIVE_STATUSES, same))  # as the partial indexes of active contacts
     if network:
-        counts["network"] = Count("pk", filter=Q(origin_network=network))
-    either = reduce(operator.or_, (count.filter for count in counts.values()))
-    active = (
-        Appointment.objects.filter(either, ACTIVE_STATUSES, service=service, end__gt=now)
-        .order_by()
-        .aggregate(**counts)
-    )
-    if active.get("contact", 0) >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
+        counts["network"] = Count("pk", filter=active & Q(origin_network=network))
+        rows.append(Q(origin_network=network))
+    if share is not None:
+        counts["share"] = Count("pk", filter=share.on_day & share.counted)
+        rows.append(share.on_day)
+    # The rows any count may take, as the indexes find them; each count's filter says which.
+    candidates = reduce(operator.or_, rows)
+    others = Appointment.objects.filter(candidates, service=service).exclude(pk=booking).order_by()
+    # Without the locks two simultaneous bookings of one contact would both count zero. Taken
+    # as late as possible: the count is built before, and only counted under them.
+    lock_keys(keys)
+    found = others.aggregate(**counts)
+    if found.get("contact", 0) >= settings.BOOKING_MAX_ACTIVE_PER_CONTACT:
         raise _limit_reached()
-    if active.get("network", 0) >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
+    if found.get("network", 0) >= settings.BOOKING_MAX_ACTIVE_PER_NETWORK:
         raise BookingError(
             _(
                 "Aus Ihrem Netz sind schon mehrere Termine für dieses Anliegen gebucht. Bitte "
@@ -67,6 +91,8 @@ def check_limits(*, service: Service, person: dict, now: dt.datetime, contact: b
             ),
             kind="network",
         )
+    if share is not None and found["share"] >= share.allowed:
+        raise share.refused
 
 
 def _same_contact(email: str, phone: str) -> Q:

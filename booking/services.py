@@ -122,9 +122,15 @@ def _book_first_free(
     counsellors, *, service, location, start, person: dict, booked_by, channel, override_reason: str, now
 ) -> Booked | None:
     """Books the first counsellor whose time the database takes, in one transaction per try: a
-    try that loses a race rolls back whole, and the next one counts the contact's bookings anew."""
+    try that loses a race rolls back whole, and the next one counts the contact's bookings anew.
+    Each try writes first and checks the limits last, so that the locks of contact, network and
+    day are held only for the count and the commit, not for the writes."""
     token = new_token()
     end = start + dt.timedelta(minutes=service.duration_minutes)
+    # Staff bookings are exempt from the day's share of unverified ones.
+    share = None
+    if booked_by is None:
+        share = holds.day_share(service=service, location=location, start=start, person=person, now=now)
     tries = [*counsellors]
     while tries:
         appointment = _new_appointment(
@@ -140,11 +146,6 @@ def _book_first_free(
         appointment.counsellor_id, appointment.end = tries[0], end
         try:
             with transaction.atomic():
-                check_limits(service=service, person=person, now=now, contact=not override_reason)
-                if booked_by is None:
-                    _check_unverified_share(
-                        service=service, location=location, start=start, person=person, now=now
-                    )
                 hold(appointment)
                 note = AppointmentHistory.Note.BOOKED
                 if override_reason:
@@ -155,6 +156,16 @@ def _book_first_free(
                 pending = appointment.status == Appointment.Status.PENDING
                 link = holds.confirm_url(appointment) if pending else manage_url(token)
                 notifications.appointment_booked(appointment, manage_url=link)
+                # Last: the locks are held for the count and the commit only, and a booking
+                # over a limit rolls back with everything it wrote.
+                check_limits(
+                    service=service,
+                    person=person,
+                    now=now,
+                    contact=not override_reason,
+                    share=share,
+                    booking=appointment.pk,
+                )
         except IntegrityError:
             # A booking code that exists already (rare) is drawn anew; else the occupancy's
             # unique constraint refused the time: the next counsellor.
@@ -167,7 +178,7 @@ def _book_first_free(
 
 def hold(appointment: Appointment) -> None:
     """Writes the appointment and its occupancy rows; the unique constraint refuses overlaps.
-    Only inside a transaction, after the checks of book_appointment (or for demo data)."""
+    Only inside a transaction, with the checks of book_appointment (or for demo data)."""
     appointment.save(force_insert=True)
     Occupancy.objects.bulk_create(
         Occupancy(counsellor_id=appointment.counsellor_id, unit_start=u, appointment=appointment)
@@ -406,9 +417,3 @@ def _taken(service, location, start, now, *, staff: bool = False, counsellor=Non
         kind="taken",
         next_free=next_free(later.days, count=3, after=start),
     )
-
-
-def _check_unverified_share(*, service, location, start, person: dict, now) -> None:
-    if holds.share_used_up(service=service, location=location, start=start, person=person, now=now):
-        kind, message = holds.refusal(person=person, location=location)
-        raise BookingError(message, kind=kind)

@@ -10,7 +10,7 @@ from booking.models import Appointment
 from booking.selectors import day_room
 from tests.booking.conftest import TUESDAY_9
 from tests.booking.test_api import BASE, payload
-from tests.factories import UserFactory
+from tests.factories import CounsellorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,18 @@ def test_bookings_without_email_get_a_share_of_their_own_and_the_refusal_names_t
     assert error["loc"][-1] == "email" and "ohne E-Mail-Adresse" in error["msg"] and "0251" in error["msg"]
     # With an e-mail address the pending share is still there.
     assert post(client, 4, "2026-12-01T10:00:00Z").status_code == 201
+
+
+def test_a_second_counsellor_doubles_the_share_at_once(
+    client, two_a_day, relaxed_limits, appointment_service, location
+):
+    assert post(client, 1, "2026-12-01T08:00:00Z").status_code == 201
+    assert post(client, 2, "2026-12-01T09:00:00Z").status_code == 201
+    assert post(client, 3, "2026-12-01T10:00:00Z").status_code == 422
+    CounsellorFactory(location=location, services=[appointment_service], seed_hours=True)
+    assert post(client, 3, "2026-12-01T10:00:00Z").status_code == 201
+    assert post(client, 5, "2026-12-01T11:00:00Z").status_code == 201
+    assert post(client, 6, "2026-12-01T12:00:00Z").status_code == 422
 
 
 def test_the_booking_pages_are_refused_with_the_same_message(client, two_a_day, relaxed_limits):
