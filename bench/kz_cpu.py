@@ -20,18 +20,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "bench.kz_settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "CONN_MAX_AGE": "60",
-        "CACHE_KEY_PREFIX": "kzbench",
-    }
-)
+from bench import kz_env
+
+kz_env.apply(CACHE_KEY_PREFIX="kzbench")
 BATCHES = 5
 
 

@@ -9,24 +9,15 @@ Run the bench once first (it leaves a pool of signed-in clerks at the location "
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "bench.kz_settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "CONN_MAX_AGE": "60",
-    }
-)
+from bench import kz_env
+
+kz_env.apply()
 
 
 def main() -> None:
