@@ -6,7 +6,7 @@ counsellors, services and reserved capacity touch whole locations; edits of serv
 location offers also the catalogue (which slugs name which pair).
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from sozialamt.models import Closure, Location, OpeningHours, Service
@@ -33,8 +33,18 @@ def _locations_of(instance) -> list[int]:
     return [instance.location_id]  # Counsellor, OpeningHours, Closure, ReservedCapacity
 
 
+def _counsellor_moving(sender, instance: Counsellor, **kwargs) -> None:
+    """Before a counsellor is saved: the location they leave, whose free times change too."""
+    instance._left_location = (
+        Counsellor.objects.filter(pk=instance.pk).values_list("location_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
 def _edited(sender, instance, **kwargs) -> None:
-    freecache.locations_changed(_locations_of(instance))
+    left = getattr(instance, "_left_location", None)
+    freecache.locations_changed({*_locations_of(instance), *([left] if left else [])})
     if isinstance(instance, Service | Location):
         freecache.catalogue_changed()
 
@@ -51,6 +61,7 @@ def _services_changed(sender, instance, action: str, model, pk_set, **kwargs) ->
 
 
 def connect() -> None:
+    pre_save.connect(_counsellor_moving, sender=Counsellor, dispatch_uid="booking-free-counsellor-moving")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(
             _appointment_changed, sender=Appointment, dispatch_uid=f"booking-free-appointment-{name}"

@@ -7,7 +7,7 @@ import pytest
 from booking.selectors import availability, service_and_location
 from booking.services import book_appointment, cancel_appointment, move_appointment
 from tests.booking.conftest import TUESDAY_9
-from tests.factories import AppointmentFactory, ClosureFactory, CounsellorFactory
+from tests.factories import AppointmentFactory, ClosureFactory, CounsellorFactory, LocationFactory
 from tests.helpers import assert_queries_do_not_grow, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,15 @@ def test_with_both_caches_off_every_read_works_everything_out(
     availability(service=appointment_service, location=location)
     ClosureFactory(location=location, start=DEC_10, reason="Betriebsausflug")
     assert count_queries(lambda: availability(service=appointment_service, location=location)) >= 6
+
+
+def test_a_counsellor_moved_to_another_location_leaves_the_free_times_of_the_old_one(
+    clock, counsellor, location, appointment_service
+):
+    assert free_times(appointment_service, location, DEC_10)  # cached, with the office plan
+    other = LocationFactory(seed_hours=True)
+    other.services.add(appointment_service)
+    counsellor.location = other
+    counsellor.save()
+    assert free_times(appointment_service, location, DEC_10) == []
+    assert free_times(appointment_service, other, DEC_10)
