@@ -204,15 +204,18 @@ def offer_at(
 
 
 def _plan_range(service: Service, start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The days of the static plan that covers start to end: the booking page's (today to the
-    horizon) whenever they lie inside it, so that every range of the API, each day page and
-    the booking itself share one cached plan; else, and when the plan is not cached, just
-    these days."""
+    """The days of the static plan that covers start to end, when the plan is cached: the
+    booking page's (today to the horizon) whenever they lie inside it, so that every range of
+    the API, each day page and the booking itself share one plan; a range that starts inside
+    and runs on past it, a plan that goes on in steps of four weeks (a few plans for all such
+    ranges). Else just these days."""
     page_end = min(
         today + dt.timedelta(days=service.booking_horizon_days), today + dt.timedelta(days=MAX_RANGE_DAYS)
     )
-    shared = settings.BOOKING_OFFICE_CACHE_SECONDS and today <= start and end <= page_end
-    return (today, page_end) if shared else (start, end)
+    if not settings.BOOKING_OFFICE_CACHE_SECONDS or not today <= start <= page_end:
+        return start, end
+    weeks = max(0, -(-(end - page_end).days // 28))
+    return today, page_end + dt.timedelta(days=28 * weeks)
 
 
 def _static_around(service: Service, location: Location, day: dt.date, today: dt.date) -> StaticPlan:
@@ -283,6 +286,9 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
     tz = timezone.get_default_timezone()
     duration = dt.timedelta(minutes=service.duration_minutes)
     step = dt.timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES)
+    window = booking_window(service, calendar, today)
+    # Days after the horizon are shown (open or why not) but never booked, by citizens or staff.
+    bookable = [d for d in days if d.is_open and d.date <= window.last_day]
     # Counsellors with the same hours and absences (most of a team) share the arithmetic.
     shared: dict[tuple, dict] = {}
     counsellors = []
@@ -290,10 +296,10 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
     for plan in plans:
         same = (tuple(plan.weekly), tuple(plan.absences))
         if same not in shared:
-            shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in days if d.is_open}
+            shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in bookable}
         counsellors.append((plan.id, shared[same]))
     static = StaticPlan(
-        booking_window(service, calendar, today),
+        window,
         days,
         counsellors,
         # Plans come only from a location that offers the service: one query fewer, nearly always.
