@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from sozialamt.models import Location, Service
 
-from . import freecache
 from .errors import BookingError
 from .models import Appointment
 from .selectors import day_range, day_room
@@ -92,21 +91,9 @@ def day_share(
         lock_key=f"booking-unverified:{location.pk}:{service.pk}:{day}:{with_email}",
         on_day=Q(start__gte=first, start__lt=last),
         counted=kind & Q(location=location, booked_by__isnull=True),
-        allowed=_day_room(service=service, location=location, day=day, now=now) * share // 100,
+        allowed=day_room(service=service, location=location, day=day, now=now) * share // 100,
         refused=BookingError(message, kind=refusal_kind),
     )
-
-
-def _day_room(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> int:
-    """selectors.day_room, cached like the free times under the location's version: any edit
-    of its hours, closures, counsellors, absences or services replaces it (see freecache)."""
-    key = f"booking:free:room:{location.pk}:{service.pk}:{day}:{timezone.localdate(now)}"
-    cached = freecache.Lookup(location.pk, {key: None})
-    room = cached.get(key)
-    if room is None:
-        room = day_room(service=service, location=location, day=day, now=now)
-        cached.put({key: room})
-    return room
 
 
 def refusal(*, person: dict, location: Location) -> tuple[str, str]:

@@ -160,8 +160,8 @@ def _day_plan(static: StaticPlan, day, answers, *, staff: bool, now, duration) -
 
 
 def _static_key(service, location, start, end, today) -> str:
-    # "plan", not the former "static": the plan now carries the reserved capacity.
-    return f"booking:free:plan:{location.pk}:{service.pk}:{start}:{end}:{today}"
+    # "office", not the former "plan": the plan now carries each day's room.
+    return f"booking:free:office:{location.pk}:{service.pk}:{start}:{end}:{today}"
 
 
 @dataclass(frozen=True)
@@ -232,14 +232,9 @@ def _static_around(service: Service, location: Location, day: dt.date, today: dt
 
 def day_room(*, service: Service, location: Location, day: dt.date, now: dt.datetime) -> int:
     """How many bookings of the service the day takes at most, bookings aside: each counsellor's
-    grid starts packed earliest first. No query once the hours are cached (see offer_at)."""
-    static = _static_around(service, location, day, timezone.localdate(now))
-    start = midnight(day, timezone.get_default_timezone())
-    duration = dt.timedelta(minutes=service.duration_minutes)
-    return sum(
-        packed(day_starts([(pk, candidates)], {}, start), duration)
-        for pk, candidates in static.candidates(day)
-    )
+    grid starts packed earliest first, worked out with the office plan. No query once the plan
+    is cached (see offer_at)."""
+    return _static_around(service, location, day, timezone.localdate(now)).rooms.get(day, 0)
 
 
 @dataclass(frozen=True)
@@ -253,6 +248,8 @@ class StaticPlan:
     offered: bool  # the location offers the service at all
     # Per day: when the reserved capacity goes to citizens, and its units per counsellor.
     reserves: dict[dt.date, tuple[dt.datetime, dict[int, int]]] = field(default_factory=dict)
+    # Per bookable day: how many bookings of the service it takes at most, bookings aside.
+    rooms: dict[dt.date, int] = field(default_factory=dict)
 
     def candidates(self, day: dt.date, counsellor: int | None = None) -> list[tuple[int, Candidates]]:
         return [
@@ -290,20 +287,31 @@ def _static_plan(service, location, start, end, today) -> StaticPlan:
     # Days after the horizon are shown (open or why not) but never booked, by citizens or staff.
     bookable = [d for d in days if d.is_open and d.date <= window.last_day]
     # Counsellors with the same hours and absences (most of a team) share the arithmetic.
-    shared: dict[tuple, dict] = {}
+    shared: dict[tuple, tuple[dict, dict]] = {}
     counsellors = []
+    rooms: dict[dt.date, int] = {}
     plans = _counsellor_plans(service, location, start, end)
     for plan in plans:
         same = (tuple(plan.weekly), tuple(plan.absences))
         if same not in shared:
-            shared[same] = {d.date: day_candidates(plan, d, tz, duration, step) for d in bookable}
-        counsellors.append((plan.id, shared[same]))
+            by_day = {d.date: day_candidates(plan, d, tz, duration, step) for d in bookable}
+            # How many bookings each day's grid takes, earliest first (the day's room).
+            taken = {
+                d: packed(day_starts([(plan.id, found)], {}, midnight(d, tz)), duration)
+                for d, found in by_day.items()
+            }
+            shared[same] = by_day, taken
+        by_day, taken = shared[same]
+        counsellors.append((plan.id, by_day))
+        for d, count in taken.items():
+            rooms[d] = rooms.get(d, 0) + count
     static = StaticPlan(
         window,
         days,
         counsellors,
         # Plans come only from a location that offers the service: one query fewer, nearly always.
         bool(plans) or location.services.filter(pk=service.pk).exists(),
+        rooms=rooms,
     )
     capacity = next(
         iter(
