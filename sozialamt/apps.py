@@ -14,10 +14,8 @@ class SozialamtConfig(AppConfig):
         from .context_processors import location_edited
         from .models import Location
 
-        for signal in (post_save, post_delete):
-            signal.connect(
-                location_edited, sender=Location, dispatch_uid=f"sozialamt-phone-{signal is post_save}"
-            )
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(location_edited, sender=Location, dispatch_uid=f"sozialamt-phone-{name}")
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
